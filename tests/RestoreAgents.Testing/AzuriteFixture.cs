@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace RestoreAgents.Testing;
+
+/// <summary>
+/// Starts the repository's pinned Azurite (blob service only, in memory) on a free loopback port, once per test
+/// collection. A missing Azurite is a failure with the command that installs it.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    // The emulator's well-known development account, documented by Microsoft; it guards nothing.
+    public const string AccountName = "devstoreaccount1";
+    public const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private Process? _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    public int Port { get; private set; }
+
+    public string BlobEndpoint => $"http://127.0.0.1:{Port}/{AccountName}";
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+
+    public async Task InitializeAsync()
+    {
+        var executable = Path.Combine(RepoPaths.Root, "node_modules", ".bin", "azurite-blob");
+        if (!File.Exists(executable))
+            throw new InvalidOperationException(
+                $"Azurite is not installed ({executable} is missing). Run 'npm ci' in {RepoPaths.Root} (./run-tests does).");
+
+        Port = FreePort.Next();
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+                 {
+                     "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), "--disableTelemetry",
+                     "--skipApiVersionCheck", "--loose", "--inMemoryPersistence", "--silent",
+                 })
+            startInfo.ArgumentList.Add(argument);
+        _process = Process.Start(startInfo)!;
+        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"Azurite exited with {_process.ExitCode}: {Output}");
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException($"Azurite did not listen on 127.0.0.1:{Port} within 60 s: {Output}");
+    }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is null) return;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "Azurite";
+}
