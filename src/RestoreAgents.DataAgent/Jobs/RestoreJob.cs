@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using RestoreAgents.PageCache;
+using RestoreAgents.Protocol.V1;
+
+namespace RestoreAgents.DataAgent.Jobs;
+
+/// <summary>One restore: its request, what the media agent said of the copy, its state and its progress.</summary>
+internal sealed class RestoreJob
+{
+    private readonly object _gate = new();
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private RestoreState _state = RestoreState.Queued;
+    private PageCache.PageCache? _cache;
+    private PageCacheStatistics? _finalStatistics;
+    private long _bytesRestored;
+    private string _error = "";
+    private string _blobUrl = "";
+    private bool _verified;
+    private DateTimeOffset? _started;
+    private DateTimeOffset? _finishedAt;
+
+    public RestoreJob(string id, RestoreRequest request, CopyDescription copy, ActivityContext parent)
+    {
+        Id = id;
+        Request = request;
+        Copy = copy;
+        Parent = parent;
+    }
+
+    public string Id { get; }
+    public RestoreRequest Request { get; }
+    public CopyDescription Copy { get; }
+
+    /// <summary>The trace context of the StartRestore call, so the job's spans join the controller's trace.</summary>
+    public ActivityContext Parent { get; }
+
+    public CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <summary>Completes when the job has reached a final state.</summary>
+    public Task Finished => _finished.Task;
+
+    public RestoreState State { get { lock (_gate) return _state; } }
+
+    public bool IsFinished => State is RestoreState.Completed or RestoreState.Failed or RestoreState.Cancelled;
+
+    public void Cancel() => _cancellation.Cancel();
+
+    internal void MarkRunning(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _state = RestoreState.Running;
+            _started = now;
+        }
+    }
+
+    internal void AttachBlob(string url) { lock (_gate) _blobUrl = url; }
+
+    internal void AttachCache(PageCache.PageCache cache) { lock (_gate) _cache = cache; }
+
+    /// <summary>Keeps the cache's last figures once the cache is gone.</summary>
+    internal void DetachCache()
+    {
+        lock (_gate)
+        {
+            _finalStatistics = _cache?.Statistics;
+            _cache = null;
+        }
+    }
+
+    internal void AddRestored(long bytes) => Interlocked.Add(ref _bytesRestored, bytes);
+
+    internal void MarkVerified() { lock (_gate) _verified = true; }
+
+    internal void Finish(RestoreState state, DateTimeOffset now, string error = "")
+    {
+        lock (_gate)
+        {
+            if (_state is RestoreState.Completed or RestoreState.Failed or RestoreState.Cancelled) return;
+            _state = state;
+            _error = error;
+            _finishedAt = now;
+        }
+        _finished.TrySetResult();
+    }
+
+    public RestoreProgress Snapshot()
+    {
+        lock (_gate)
+        {
+            var statistics = _cache?.Statistics ?? _finalStatistics;
+            return new RestoreProgress
+            {
+                JobId = Id,
+                State = _state,
+                CopyName = Request.CopyName,
+                BlobUrl = _blobUrl,
+                DiskSize = Copy.DiskSize,
+                BytesToRestore = Copy.AllocatedBytes,
+                BytesRestored = (ulong)Interlocked.Read(ref _bytesRestored),
+                BytesSkippedZero = Copy.DiskSize - Copy.AllocatedBytes,
+                PagesUploaded = (ulong)(statistics?.PagesUploaded ?? 0),
+                PagesSkippedZero = (ulong)(statistics?.PagesSkippedZero ?? 0),
+                BytesUploaded = (ulong)(statistics?.BytesUploaded ?? 0),
+                PageSizeBytes = (uint)Request.PageSize,
+                CacheSizeBytes = (ulong)Request.CacheSize,
+                Started = _started is { } started ? Timestamp.FromDateTimeOffset(started) : null,
+                Finished = _finishedAt is { } finished ? Timestamp.FromDateTimeOffset(finished) : null,
+                Error = _error,
+                Verified = _verified,
+            };
+        }
+    }
+}

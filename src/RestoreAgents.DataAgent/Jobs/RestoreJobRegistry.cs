@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using RestoreAgents.Protocol.V1;
+
+namespace RestoreAgents.DataAgent.Jobs;
+
+/// <summary>
+/// The data agent's jobs: starts them (at most MaxConcurrentJobs at once, the rest queued), finds, lists and
+/// cancels them, and forgets the oldest finished ones beyond FinishedJobsKept.
+/// </summary>
+internal sealed class RestoreJobRegistry(
+    IOptions<DataAgentOptions> options,
+    RestoreRunner runner,
+    TimeProvider time,
+    ILogger<RestoreJobRegistry> logger) : IDisposable
+{
+    private readonly DataAgentOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, RestoreJob> _jobs = new();
+    private readonly SemaphoreSlim _runSlots = new(options.Value.MaxConcurrentJobs);
+    private readonly CancellationTokenSource _stopping = new();
+
+    public async Task<RestoreJob> StartAsync(StartRestoreRequest message, CancellationToken cancellationToken)
+    {
+        if (_stopping.IsCancellationRequested)
+            throw new RestoreRejectedException(StatusCode.Unavailable, "the data agent is shutting down");
+
+        var request = RestoreRequests.From(message, _options);
+        // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
+        CopyDescription copy;
+        using (var media = new MediaAgentClient(request.MediaAgent))
+            copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
+
+        var job = new RestoreJob(NewJobId(), request, copy, Activity.Current?.Context ?? default);
+        _jobs[job.Id] = job;
+        logger.LogInformation("Restore {Job} accepted: copy {Copy} ({DiskSize} bytes, {Allocated} allocated) from {Media}",
+            job.Id, copy.Name, copy.DiskSize, copy.AllocatedBytes, request.MediaAgent);
+        _ = RunWhenSlotFreeAsync(job);
+        return job;
+    }
+
+    public RestoreJob Get(string jobId) =>
+        _jobs.TryGetValue(jobId, out var job)
+            ? job
+            : throw new RestoreRejectedException(StatusCode.NotFound, $"no restore job '{jobId}' on this data agent");
+
+    public IReadOnlyList<RestoreJob> List() =>
+        _jobs.Values.OrderBy(j => j.Snapshot().Started?.ToDateTimeOffset() ?? DateTimeOffset.MaxValue).ToList();
+
+    /// <summary>Cancels every job and waits for them to end: a clean stop on SIGTERM.</summary>
+    public async Task StopAllAsync(CancellationToken cancellationToken)
+    {
+        _stopping.Cancel();
+        var running = _jobs.Values.Where(j => !j.IsFinished).ToList();
+        foreach (var job in running) job.Cancel();
+        await Task.WhenAll(running.Select(j => j.Finished)).WaitAsync(cancellationToken);
+    }
+
+    private async Task RunWhenSlotFreeAsync(RestoreJob job)
+    {
+        try
+        {
+            await _runSlots.WaitAsync(job.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            job.Finish(RestoreState.Cancelled, time.GetUtcNow(), "cancelled before it started");
+            return;
+        }
+
+        try
+        {
+            await Task.Yield(); // off the StartRestore call's thread
+            await runner.RunAsync(job);
+        }
+        finally
+        {
+            _runSlots.Release();
+            ForgetOldJobs();
+        }
+    }
+
+    private void ForgetOldJobs()
+    {
+        var finished = _jobs.Values.Where(j => j.IsFinished).ToList();
+        foreach (var job in finished.OrderBy(j => j.Snapshot().Finished?.ToDateTimeOffset())
+                     .Take(Math.Max(0, finished.Count - _options.FinishedJobsKept)))
+            _jobs.TryRemove(job.Id, out _);
+    }
+
+    private static string NewJobId() => "r-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _runSlots.Dispose();
+    }
+}

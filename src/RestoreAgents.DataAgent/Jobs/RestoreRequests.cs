@@ -1,0 +1,55 @@
+using Grpc.Core;
+using RestoreAgents.Cloud;
+using RestoreAgents.PageCache;
+using RestoreAgents.Protocol.V1;
+
+namespace RestoreAgents.DataAgent.Jobs;
+
+/// <summary>Turns a StartRestore message into a validated <see cref="RestoreRequest"/>.</summary>
+internal static class RestoreRequests
+{
+    public static RestoreRequest From(StartRestoreRequest message, DataAgentOptions defaults)
+    {
+        if (!Uri.TryCreate(message.MediaAgentUrl, UriKind.Absolute, out var mediaAgent) ||
+            (mediaAgent.Scheme != Uri.UriSchemeHttp && mediaAgent.Scheme != Uri.UriSchemeHttps))
+            throw Invalid($"media agent URL '{message.MediaAgentUrl}' is not an http:// or https:// address");
+        if (string.IsNullOrWhiteSpace(message.CopyName))
+            throw Invalid("copy name is empty");
+
+        long pageSize = message.PageSizeBytes == 0 ? defaults.PageSizeBytes : message.PageSizeBytes;
+        try
+        {
+            PageCacheOptions.ValidatePageSize(pageSize);
+        }
+        catch (InvalidPageSizeException e)
+        {
+            throw Invalid(e.Message);
+        }
+
+        var cacheSize = message.CacheSizeBytes == 0 ? defaults.CacheSizeBytes : (long)message.CacheSizeBytes;
+        if (cacheSize < pageSize)
+            throw Invalid($"cache size {cacheSize} bytes is smaller than one page of {pageSize} bytes");
+
+        var destination = message.Destination ?? throw Invalid("destination is missing");
+        var target = new PageBlobDestination(
+            NullIfEmpty(destination.ConnectionString),
+            NullIfEmpty(destination.ContainerSasUrl),
+            destination.Container,
+            destination.BlobName);
+        try
+        {
+            target.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(e.Message);
+        }
+
+        return new RestoreRequest(mediaAgent, message.CopyName, target, (int)pageSize, cacheSize, message.Verify,
+            message.Overwrite);
+    }
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static RestoreRejectedException Invalid(string message) => new(StatusCode.InvalidArgument, message);
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using RestoreAgents.Cloud;
+using RestoreAgents.PageCache;
+using RestoreAgents.Protocol.V1;
+using RestoreAgents.Vhd;
+
+namespace RestoreAgents.DataAgent.Jobs;
+
+/// <summary>
+/// Runs one restore from start to end: creates the page blob, streams the copy's blocks through the page cache
+/// (each full page goes up at once), uploads the partial pages, writes the VHD footer, and verifies if asked.
+/// </summary>
+internal sealed class RestoreRunner(
+    IOptions<DataAgentOptions> options,
+    IRestoreDiskFactory disks,
+    TimeProvider time,
+    ILogger<RestoreRunner> logger)
+{
+    private readonly DataAgentOptions _options = options.Value;
+
+    public async Task RunAsync(RestoreJob job)
+    {
+        using var activity = DataAgentTelemetry.Source.StartActivity("restore.job", ActivityKind.Internal, job.Parent);
+        activity?.SetTag("restoreagents.job", job.Id);
+        activity?.SetTag("restoreagents.copy", job.Request.CopyName);
+        var cancellationToken = job.CancellationToken;
+        job.MarkRunning(time.GetUtcNow());
+        var cacheDirectory = Path.Combine(_options.CacheDirectory, job.Id);
+        try
+        {
+            await RestoreAsync(job, cacheDirectory, cancellationToken);
+            job.Finish(RestoreState.Completed, time.GetUtcNow());
+            logger.LogInformation("Restore {Job} of copy {Copy} completed into {Blob}", job.Id, job.Request.CopyName,
+                job.Snapshot().BlobUrl);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            job.Finish(RestoreState.Cancelled, time.GetUtcNow(), "cancelled");
+            logger.LogWarning("Restore {Job} was cancelled", job.Id);
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            job.Finish(RestoreState.Failed, time.GetUtcNow(), e.Message);
+            logger.LogError(e, "Restore {Job} failed: {Error}", job.Id, e.Message);
+        }
+        finally
+        {
+            TryDelete(cacheDirectory);
+            DataAgentTelemetry.JobsFinished.Add(1, new KeyValuePair<string, object?>("state", job.State.ToString()));
+        }
+    }
+
+    private async Task RestoreAsync(RestoreJob job, string cacheDirectory, CancellationToken cancellationToken)
+    {
+        var request = job.Request;
+        var layout = DiskLayout.For(job.Copy);
+
+        AzurePageBlobStore blob;
+        using (DataAgentTelemetry.Source.StartActivity("blob.create"))
+            blob = await PageBlobStoreFactory.CreateAsync(request.Destination, layout.BlobSize, request.Overwrite,
+                _options.Cloud, cancellationToken);
+        job.AttachBlob(blob.Name);
+
+        var cacheOptions = new PageCacheOptions
+        {
+            PageSize = request.PageSize,
+            CapacityBytes = request.CacheSize,
+            Directory = cacheDirectory,
+            UploadParallelism = _options.UploadParallelism,
+        };
+        var cache = new PageCache.PageCache(cacheOptions, layout.DataSize, blob, job.Id, time);
+        try
+        {
+            job.AttachCache(cache);
+            foreach (var (offset, length) in layout.Holes(job.Copy.Allocated))
+                cache.DeclareZero(offset, length);
+
+            await using (var disk = await disks.CreateAsync(job, cache, cancellationToken))
+            {
+                await StreamBlocksAsync(job, disk, cancellationToken);
+                using (DataAgentTelemetry.Source.StartActivity("cache.flush"))
+                    await disk.CompleteAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            job.DetachCache();
+            await cache.DisposeAsync();
+        }
+
+        // The footer goes last: a blob that has it holds a whole disk.
+        var footer = FixedVhdFooter.Create(layout.DataSize, Guid.NewGuid(), time.GetUtcNow());
+        await blob.WritePagesAsync(layout.DataSize, footer, cancellationToken);
+
+        if (request.Verify)
+        {
+            using (DataAgentTelemetry.Source.StartActivity("restore.verify"))
+                await BlobVerifier.VerifyAsync(blob, layout.DiskSize, job.Copy.DiskSha256, cancellationToken);
+            job.MarkVerified();
+        }
+    }
+
+    private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, CancellationToken cancellationToken)
+    {
+        using var activity = DataAgentTelemetry.Source.StartActivity("restore.stream");
+        using var media = new MediaAgentClient(job.Request.MediaAgent);
+        long received = 0;
+        var waitingForCache = TimeSpan.Zero;
+        await foreach (var block in media.StreamAsync(job.Copy, cancellationToken))
+        {
+            var start = Stopwatch.GetTimestamp();
+            await disk.WriteAsync((long)block.Offset, block.Data.Memory, cancellationToken);
+            waitingForCache += Stopwatch.GetElapsedTime(start);
+            received += block.Data.Length;
+            job.AddRestored(block.Data.Length);
+            DataAgentTelemetry.BytesReceived.Add(block.Data.Length);
+        }
+        activity?.SetTag("restoreagents.bytes_received", received);
+        activity?.SetTag("restoreagents.cache_write_seconds", waitingForCache.TotalSeconds);
+
+        if (received != (long)job.Copy.AllocatedBytes)
+            throw new MediaAgentStreamException(
+                $"the media agent at {media.Address} ended the stream of copy '{job.Copy.Name}' after {received} "
+                + $"of {job.Copy.AllocatedBytes} bytes");
+    }
+
+    private void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Could not remove cache folder {Folder}", directory);
+        }
+    }
+}

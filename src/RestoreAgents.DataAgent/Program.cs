@@ -1,0 +1,3 @@
+using RestoreAgents.DataAgent;
+
+await DataAgentHost.Build(args).RunAsync();

@@ -1,0 +1,51 @@
+using Grpc.Core;
+using RestoreAgents.DataAgent.Jobs;
+using RestoreAgents.Protocol.V1;
+
+namespace RestoreAgents.DataAgent.Services;
+
+/// <summary>Translates controller calls into job registry calls; errors map in <see cref="RestoreExceptionInterceptor"/>.</summary>
+internal sealed class DataAgentService(RestoreJobRegistry jobs, TimeProvider time) : Protocol.V1.DataAgent.DataAgentBase
+{
+    private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
+
+    public override async Task<StartRestoreResponse> StartRestore(StartRestoreRequest request, ServerCallContext context)
+    {
+        var job = await jobs.StartAsync(request, context.CancellationToken);
+        return new StartRestoreResponse { JobId = job.Id };
+    }
+
+    public override async Task WatchRestore(WatchRestoreRequest request, IServerStreamWriter<RestoreProgress> responseStream,
+        ServerCallContext context)
+    {
+        var job = jobs.Get(request.JobId);
+        RestoreProgress? last = null;
+        while (true)
+        {
+            var finished = job.IsFinished;
+            var progress = job.Snapshot();
+            if (!progress.Equals(last))
+            {
+                await responseStream.WriteAsync(progress, context.CancellationToken);
+                last = progress;
+            }
+            if (finished) return;
+            await Task.WhenAny(job.Finished, Task.Delay(WatchInterval, time, context.CancellationToken));
+            context.CancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public override Task<CancelRestoreResponse> CancelRestore(CancelRestoreRequest request, ServerCallContext context)
+    {
+        var job = jobs.Get(request.JobId);
+        job.Cancel();
+        return Task.FromResult(new CancelRestoreResponse { State = job.State });
+    }
+
+    public override Task<ListRestoresResponse> ListRestores(ListRestoresRequest request, ServerCallContext context)
+    {
+        var response = new ListRestoresResponse();
+        response.Jobs.AddRange(jobs.List().Select(j => j.Snapshot()));
+        return Task.FromResult(response);
+    }
+}

@@ -1,0 +1,3 @@
+using RestoreAgents.MediaAgent;
+
+await MediaAgentHost.Build(args).RunAsync();

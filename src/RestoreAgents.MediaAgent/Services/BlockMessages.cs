@@ -1,0 +1,23 @@
+using System.IO.Hashing;
+using Google.Protobuf;
+using RestoreAgents.Protocol.V1;
+
+namespace RestoreAgents.MediaAgent.Services;
+
+/// <summary>Cuts store blocks into wire messages small enough to stay off the large object heap.</summary>
+internal static class BlockMessages
+{
+    /// <summary>Largest payload of one message: far below the 85,000-byte large-object threshold.</summary>
+    public const int MaxPieceBytes = 64 * 1024;
+
+    /// <summary>
+    /// A message over a slice of the store's pooled buffer, without copying it. Valid only until the caller's
+    /// buffer is reused: the service awaits each write, and gRPC serializes the message before that completes.
+    /// </summary>
+    public static Block Piece(long offset, ReadOnlyMemory<byte> data) => new()
+    {
+        Offset = (ulong)offset,
+        Data = UnsafeByteOperations.UnsafeWrap(data),
+        Xxhash3 = XxHash3.HashToUInt64(data.Span),
+    };
+}
