@@ -1,0 +1,57 @@
+using Azure.Storage.Blobs;
+using Grpc.Core;
+using RestoreAgents.Protocol.V1;
+using RestoreAgents.Store;
+
+namespace RestoreAgents.EndToEnd.Tests;
+
+/// <summary>What a controller does in the tests: back up an image, start a restore, watch it to its end.</summary>
+internal sealed class RestoreDriver(AgentsFixture agents)
+{
+    public async Task<CopyManifest> BackupAsync(string imagePath, string copyName, int blockSize = 1 << 20)
+    {
+        var writer = new BackupWriter(new SecondaryCopyStore(agents.StorePath));
+        return await writer.BackupAsync(imagePath, copyName, new BackupOptions { BlockSize = blockSize }, null,
+            CancellationToken.None);
+    }
+
+    public StartRestoreRequest Request(string copyName, string blobName, uint pageSize, ulong cacheSize) => new()
+    {
+        MediaAgentUrl = agents.MediaAgentUrl.ToString(),
+        CopyName = copyName,
+        Destination = new PageBlobDestination
+        {
+            ConnectionString = agents.Azurite.ConnectionString,
+            Container = "restores",
+            BlobName = blobName,
+        },
+        PageSizeBytes = pageSize,
+        CacheSizeBytes = cacheSize,
+        Verify = true,
+    };
+
+    public async Task<RestoreProgress> RestoreAsync(StartRestoreRequest request)
+    {
+        using var channel = agents.DataAgentChannel();
+        var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
+        var started = await client.StartRestoreAsync(request);
+        return await WatchAsync(client, started.JobId);
+    }
+
+    public static async Task<RestoreProgress> WatchAsync(Protocol.V1.DataAgent.DataAgentClient client, string jobId)
+    {
+        using var watch = client.WatchRestore(new WatchRestoreRequest { JobId = jobId });
+        RestoreProgress? last = null;
+        await foreach (var progress in watch.ResponseStream.ReadAllAsync())
+            last = progress;
+        return last ?? throw new InvalidOperationException($"job {jobId} sent no progress");
+    }
+
+    public async Task<string> DownloadAsync(string blobName)
+    {
+        var path = Path.Combine(agents.WorkPath, $"{blobName}.downloaded");
+        var blob = new BlobContainerClient(agents.Azurite.ConnectionString, "restores").GetBlobClient(blobName);
+        await blob.DownloadToAsync(path);
+        return path;
+    }
+}
