@@ -48,4 +48,45 @@ public sealed class PageCachePropertyTests
         Assert.True(test.FolderBytes() <= test.Options.CapacityBytes);
         Assert.Equal(0, test.Cache.Statistics.SlotsInUse);
     }
+
+    /// <summary>
+    /// Writers on several threads (blocking and async) fill disjoint pieces of the disk in any order while flushes
+    /// run alongside: the store ends equal to the reference however the threads interleave.
+    /// </summary>
+    [Property(Arbitrary = new[] { typeof(ConcurrentScenarios) }, MaxTest = 60)]
+    public async Task PageCache_ConcurrentWritersOfDisjointPieces_LeaveTheStoreEqualToTheReference(ConcurrentScenario scenario)
+    {
+        await using var test = new CacheUnderTest(scenario.PageSize, scenario.Slots, scenario.DiskSize);
+        var reference = TestBytes.NonZero((int)scenario.DiskSize, scenario.Seed);
+        var assignments = scenario.Assignments();
+        foreach (var (offset, length, _) in assignments.SelectMany(a => a).Where(p => p.Zero))
+            reference.AsSpan((int)offset, length).Clear();
+
+        var writers = assignments.Select((pieces, index) => index % 2 == 0
+            ? Task.Factory.StartNew(() =>
+            {
+                foreach (var (offset, length, zero) in pieces)
+                {
+                    if (zero) test.Cache.DeclareZero(offset, length);
+                    else test.Cache.Write(offset, reference.AsSpan((int)offset, length));
+                }
+            }, TaskCreationOptions.LongRunning) // a thread of its own, as FUSE calls come on native threads
+            : Task.Run(async () =>
+            {
+                foreach (var (offset, length, zero) in pieces)
+                {
+                    if (zero) test.Cache.DeclareZero(offset, length);
+                    else await test.Cache.WriteAsync(offset, reference.AsMemory((int)offset, length));
+                }
+            })).ToList();
+        var flusher = Task.Run(async () =>
+        {
+            for (int i = 0; i < 3; i++) await test.Cache.FlushAsync();
+        });
+        await Task.WhenAll(writers.Append(flusher)).WaitAsync(TestGuard.Timeout);
+        await test.Cache.FlushAsync();
+
+        Assert.Equal(reference, test.Store.Contents());
+        Assert.Equal(0, test.Cache.Statistics.SlotsInUse);
+    }
 }

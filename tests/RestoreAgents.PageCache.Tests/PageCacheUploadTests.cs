@@ -119,6 +119,35 @@ public sealed class PageCacheUploadTests
     }
 
     [Fact]
+    public async Task PageCache_UploadsACachedPartialPage_AsSoonAsItsRestIsDeclaredZero()
+    {
+        await using var test = new CacheUnderTest(Page, slots: 2, diskSize: 2 * Page);
+        await test.WriteAsync(0, TestBytes.NonZero(1024, seed: 17));
+
+        test.Cache.DeclareZero(2048, Page - 2048);
+        Assert.Empty(test.Store.Calls); // bytes 1024..2047 are still unknown
+        test.Cache.DeclareZero(1024, 1024);
+        await test.Store.WhenWritten(0);
+
+        test.AssertStoreHoldsExpected();
+    }
+
+    [Fact]
+    public async Task PageCache_CompletesAnEarlyFlushedPage_WhenItsRestIsDeclaredZero_WithoutUploadingItAgain()
+    {
+        await using var test = new CacheUnderTest(Page, slots: 1, diskSize: 2 * Page);
+        await test.WriteAsync(0, TestBytes.NonZero(1024, seed: 18));
+        await test.WriteAsync(Page, TestBytes.NonZero(Page, seed: 19)); // page 0 goes up early
+        Assert.Equal(1, test.Cache.Statistics.EarlyFlushes);
+
+        test.Cache.DeclareZero(1024, Page - 1024);
+        await test.Cache.FlushAsync();
+
+        Assert.Equal(1, test.Store.WritesAt(0));
+        test.AssertStoreHoldsExpected();
+    }
+
+    [Fact]
     public async Task PageCache_AWholeDiskDeclaredZero_UploadsNothing_AndNeverTakesASlot()
     {
         await using var test = new CacheUnderTest(Page, slots: 2, diskSize: 16 * Page + 512);
