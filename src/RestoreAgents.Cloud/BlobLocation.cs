@@ -1,0 +1,19 @@
+namespace RestoreAgents.Cloud;
+
+/// <summary>What messages say about a page blob: its account endpoint, container and name, never a query string.</summary>
+internal sealed record BlobLocation(string AccountEndpoint, string Container, string BlobName, string Url,
+    bool UsesContainerSas)
+{
+    public static BlobLocation From(Uri containerUri, Uri blobUri, string container, string blobName,
+        bool usesContainerSas)
+    {
+        var containerUrl = PageBlobDestination.WithoutQuery(containerUri).TrimEnd('/');
+        var endpoint = containerUrl.EndsWith("/" + container, StringComparison.Ordinal)
+            ? containerUrl[..^(container.Length + 1)]
+            : containerUrl;
+        return new BlobLocation(endpoint, container, blobName,
+            PageBlobDestination.WithoutQuery(blobUri), usesContainerSas);
+    }
+
+    public override string ToString() => $"page blob '{BlobName}' in container '{Container}' at {AccountEndpoint}";
+}

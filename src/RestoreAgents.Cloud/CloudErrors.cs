@@ -1,0 +1,122 @@
+using System.Net.Sockets;
+using Azure;
+
+namespace RestoreAgents.Cloud;
+
+/// <summary>
+/// Turns what the Azure SDK throws into a <see cref="CloudDestinationException"/> whose message tells an operator
+/// what failed, where, and what to check.
+/// </summary>
+internal sealed class CloudErrors(BlobLocation location, PageBlobStoreOptions options)
+{
+    /// <summary>
+    /// True for failures of the service or the network; false for the caller's own cancellation and for
+    /// exceptions that already say what they are (arguments, local files when <paramref name="localFile"/>).
+    /// </summary>
+    public static bool IsCloudFailure(Exception e, CancellationToken cancellationToken, bool localFile = false) =>
+        !cancellationToken.IsCancellationRequested && e switch
+        {
+            RequestFailedException or AggregateException or HttpRequestException or SocketException
+                or TimeoutException or OperationCanceledException => true,
+            IOException => !localFile,
+            _ => false,
+        };
+
+    /// <param name="action">What was being done, to fit "Could not {action} page blob ...".</param>
+    /// <param name="createdIfNoneMatch">The call was a create with If-None-Match: *, so 412 means "exists".</param>
+    public CloudDestinationException Translate(Exception e, string action, long? offset = null,
+        bool createdIfNoneMatch = false)
+    {
+        var last = LastAttempt(e);
+        if (last is RequestFailedException { Status: > 0 } answer)
+            return FromAnswer(answer, action, offset, createdIfNoneMatch);
+
+        if (Find<OperationCanceledException>(last) is not null || Find<TimeoutException>(last) is not null)
+            return Create(CloudFailure.TimedOut, action, offset,
+                $"the storage service did not answer within the network timeout of {options.NetworkTimeout}, "
+                + $"still after {Retries()}", innerException: null);
+
+        if (Find<EndOfStreamException>(last) is { } ended)
+            return Create(CloudFailure.Other, action, offset,
+                $"the service's answer ended early ({ended.Message})", ended);
+
+        Exception? network = Find<HttpRequestException>(last)
+            ?? (Exception?)Find<SocketException>(last) ?? Find<IOException>(last);
+        if (network is not null)
+            return Create(CloudFailure.Unreachable, action, offset,
+                $"the account endpoint could not be reached ({network.Message}), still after {Retries()}; "
+                + "check the endpoint address, DNS, proxy and firewall", network);
+
+        return Create(CloudFailure.Other, action, offset, $"{last.GetType().Name}: {last.Message}", last);
+    }
+
+    private CloudDestinationException FromAnswer(RequestFailedException answer, string action, long? offset,
+        bool createdIfNoneMatch)
+    {
+        var code = answer.ErrorCode;
+        var status = answer.Status;
+        var said = code is null ? $"{status}" : $"{status} {code}";
+        var (failure, cause) = (status, code) switch
+        {
+            (401 or 403, "AuthorizationPermissionMismatch" or "AuthorizationResourceTypeMismatch")
+                when location.UsesContainerSas =>
+                (CloudFailure.AccessDenied,
+                    $"the SAS does not allow this ({said}); a container SAS for restores needs read, create and write "
+                    + "(rcw) permissions"),
+            (401 or 403, _) when location.UsesContainerSas =>
+                (CloudFailure.AccessDenied,
+                    $"access was denied ({said}); check that the SAS is for this container, has not expired, "
+                    + "and grants read, create and write (rcw) permissions"),
+            (401 or 403, _) =>
+                (CloudFailure.AccessDenied,
+                    $"access was denied ({said}); check the account name and key in the connection string "
+                    + "(and that this host's clock is right)"),
+            (404, "ContainerNotFound") when location.UsesContainerSas =>
+                (CloudFailure.ContainerNotFound,
+                    $"the container does not exist ({said}); a container SAS cannot create it, so create it first"),
+            (404, "ContainerNotFound") =>
+                (CloudFailure.ContainerNotFound, $"the container does not exist ({said})"),
+            (404, "BlobNotFound") =>
+                (CloudFailure.BlobNotFound, $"the blob does not exist ({said})"),
+            (404, _) =>
+                (CloudFailure.Rejected, $"not found ({said}); check the account endpoint, container and blob names"),
+            (409, "BlobAlreadyExists") or (412, _) when createdIfNoneMatch =>
+                (CloudFailure.BlobAlreadyExists,
+                    $"the blob already exists ({said}); restore with overwrite to replace it"),
+            (409, "BlobAlreadyExists") =>
+                (CloudFailure.BlobAlreadyExists, $"the blob already exists ({said})"),
+            (408 or 429 or >= 500, _) =>
+                (CloudFailure.ServiceBusy,
+                    $"the storage service is busy or failing ({said}), still after {Retries()}; try again later"),
+            _ =>
+                (CloudFailure.Rejected, $"the storage service refused the request ({said})"),
+        };
+        // The service's error text stays out: it can quote the request's signature.
+        return new CloudDestinationException(Message(action, cause), failure, location.AccountEndpoint,
+            location.Container, location.BlobName, offset, status, code, answer.GetRawResponse()?.Headers.RequestId);
+    }
+
+    private CloudDestinationException Create(CloudFailure failure, string action, long? offset, string cause,
+        Exception? innerException) =>
+        new(Message(action, cause), failure, location.AccountEndpoint, location.Container, location.BlobName, offset,
+            innerException: innerException);
+
+    private string Message(string action, string cause) => $"Could not {action} {location}: {cause}.";
+
+    private string Retries() => options.MaxRetries == 1 ? "1 retry" : $"{options.MaxRetries} retries";
+
+    /// <summary>The SDK's retry policy throws an AggregateException of every try; the last try tells most.</summary>
+    private static Exception LastAttempt(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: > 0 } all)
+            e = all.InnerExceptions[^1];
+        return e;
+    }
+
+    private static T? Find<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is T found) return found;
+        return null;
+    }
+}

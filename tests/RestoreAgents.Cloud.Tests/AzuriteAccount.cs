@@ -1,0 +1,58 @@
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
+using RestoreAgents.Testing;
+
+namespace RestoreAgents.Cloud.Tests;
+
+/// <summary>Destinations in the collection's Azurite: a fresh container per test, connection strings and SAS URLs.</summary>
+internal sealed class AzuriteAccount(AzuriteFixture azurite)
+{
+    public string ConnectionString => azurite.ConnectionString;
+
+    public string BlobEndpoint => azurite.BlobEndpoint;
+
+    public static string NewContainerName() => $"c{Guid.NewGuid():N}";
+
+    public static string NewBlobName() => $"restores/disk-{Guid.NewGuid():N}.vhd";
+
+    public PageBlobDestination NewDestination(string? container = null, string? blobName = null) =>
+        new(ConnectionString, null, container ?? NewContainerName(), blobName ?? NewBlobName());
+
+    public BlobContainerClient Container(string name) => new(ConnectionString, name);
+
+    public async Task<string> CreateContainerAsync()
+    {
+        var name = NewContainerName();
+        await Container(name).CreateAsync();
+        return name;
+    }
+
+    /// <summary>A container SAS URL signed with the emulator's well-known development key.</summary>
+    public string ContainerSasUrl(string container, BlobContainerSasPermissions permissions, string? endpoint = null)
+    {
+        var sas = new BlobSasBuilder
+        {
+            BlobContainerName = container,
+            Resource = "c",
+            ExpiresOn = DateTimeOffset.UtcNow.AddHours(1),
+        };
+        sas.SetPermissions(permissions);
+        var query = sas.ToSasQueryParameters(
+            new StorageSharedKeyCredential(AzuriteFixture.AccountName, AzuriteFixture.AccountKey));
+        return $"{endpoint ?? BlobEndpoint}/{container}?{query}";
+    }
+
+    public static string SignatureOf(string sasUrl) =>
+        Uri.UnescapeDataString(new Uri(sasUrl).Query.TrimStart('?').Split('&')
+            .Single(p => p.StartsWith("sig=", StringComparison.Ordinal))["sig=".Length..]);
+
+    /// <summary>Retries short enough that a test of a failing endpoint ends at once.</summary>
+    public static PageBlobStoreOptions QuickRetries(int maxRetries = 2) => new()
+    {
+        MaxRetries = maxRetries,
+        RetryDelay = TimeSpan.FromMilliseconds(10),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(40),
+        NetworkTimeout = TimeSpan.FromSeconds(20),
+    };
+}
