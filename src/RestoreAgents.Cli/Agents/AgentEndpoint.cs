@@ -1,0 +1,57 @@
+using System.Net.Http;
+using System.Net.Sockets;
+using Grpc.Core;
+
+namespace RestoreAgents.Cli.Agents;
+
+/// <summary>One agent restorectl talks to: what it is ("data agent") and where. Turns gRPC failures into our errors.</summary>
+public sealed record AgentEndpoint(string Role, Uri Address)
+{
+    /// <summary>The address as an operator wrote it, without the trailing slash <see cref="Uri"/> adds.</summary>
+    public string Display => Address.AbsolutePath == "/" ? Address.GetLeftPart(UriPartial.Authority) : Address.ToString();
+
+    /// <summary>An <see cref="AgentUnreachableException"/> when the call never got an answer, else an <see cref="AgentRequestException"/>.</summary>
+    public Exception Translate(RpcException failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return failure.StatusCode switch
+        {
+            StatusCode.Unavailable => new AgentUnreachableException(this, ReachProblem(failure), failure),
+            StatusCode.Unimplemented => new AgentRequestException(this, failure.StatusCode,
+                $"the service there does not answer {Role} calls (is it a {Role}?): {Detail(failure)}", failure),
+            _ => new AgentRequestException(this, failure.StatusCode, Detail(failure), failure),
+        };
+    }
+
+    private static string Detail(RpcException failure) =>
+        string.IsNullOrWhiteSpace(failure.Status.Detail) ? $"status {failure.StatusCode}" : failure.Status.Detail;
+
+    /// <summary>Why the connection failed, in the words of ping and curl rather than of the HTTP stack.</summary>
+    private static string ReachProblem(RpcException failure)
+    {
+        for (Exception? e = failure.Status.DebugException; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case SocketException socket:
+                    return socket.SocketErrorCode switch
+                    {
+                        SocketError.ConnectionRefused => "connection refused",
+                        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "unknown host",
+                        SocketError.TimedOut => "timed out",
+                        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "no route to the host",
+                        SocketError.ConnectionReset or SocketError.ConnectionAborted => "connection reset",
+                        _ => socket.Message.ToLowerInvariant(),
+                    };
+                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
+                    return "unknown host";
+                case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
+                    return "the TLS handshake failed (does the agent serve https?)";
+                case TimeoutException or TaskCanceledException:
+                    return "timed out";
+            }
+        }
+        var detail = failure.Status.Detail;
+        return string.IsNullOrWhiteSpace(detail) ? "the agent is unavailable" : detail;
+    }
+}

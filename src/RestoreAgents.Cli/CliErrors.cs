@@ -1,0 +1,29 @@
+using RestoreAgents.Cli.Agents;
+
+namespace RestoreAgents.Cli;
+
+/// <summary>Turns any failure into an exit code and one line for stderr; stack traces never reach the operator.</summary>
+public static class CliErrors
+{
+    public static (int ExitCode, string Message) Describe(Exception failure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return failure switch
+        {
+            CliUsageException => (ExitCodes.Usage, failure.Message),
+            AgentUnreachableException => (ExitCodes.AgentUnreachable, failure.Message),
+            OperationCanceledException when cancellationToken.IsCancellationRequested =>
+                (ExitCodes.Interrupted, "interrupted"),
+            _ => (ExitCodes.OtherError, failure.Message),
+        };
+    }
+
+    /// <summary>Writes "error: MESSAGE" as a single line, folding any line breaks the message carries.</summary>
+    public static void Write(TextWriter error, string message)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var oneLine = string.Join(' ', (message ?? "").Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Trim()));
+        error.WriteLine($"error: {oneLine}");
+    }
+}

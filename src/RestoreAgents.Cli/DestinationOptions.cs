@@ -1,0 +1,91 @@
+using System.CommandLine;
+using RestoreAgents.Cloud;
+
+namespace RestoreAgents.Cli;
+
+/// <summary>
+/// The page blob options of restore and download: --container, --blob and exactly one of --connection-string or
+/// --sas-url, where RESTOREAGENTS_CONNECTION_STRING stands in for --connection-string so secrets stay off the
+/// command line (and out of --help, which is why it is not a default value).
+/// </summary>
+public sealed class DestinationOptions
+{
+    public const string ConnectionStringVariable = "RESTOREAGENTS_CONNECTION_STRING";
+
+    private readonly CliEnvironment _environment;
+
+    public DestinationOptions(CliEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        _environment = environment;
+    }
+
+    public Option<string> Container { get; } = new("--container")
+    {
+        Description = "Container of the page blob (optional with --sas-url, which names it).",
+        HelpName = "NAME",
+    };
+
+    public Option<string> Blob { get; } = new("--blob")
+    {
+        Description = "Name of the page blob, e.g. vm01.vhd.",
+        HelpName = "NAME",
+        Required = true,
+    };
+
+    public Option<string> ConnectionString { get; } = new("--connection-string")
+    {
+        Description = $"Azure Storage connection string (or set {ConnectionStringVariable}).",
+        HelpName = "STRING",
+    };
+
+    public Option<string> SasUrl { get; } = new("--sas-url")
+    {
+        Description = "SAS URL of the container, instead of a connection string.",
+        HelpName = "URL",
+    };
+
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(Container);
+        command.Options.Add(Blob);
+        command.Options.Add(ConnectionString);
+        command.Options.Add(SasUrl);
+        command.Validators.Add(result =>
+        {
+            bool hasConnectionString = !string.IsNullOrWhiteSpace(result.GetValue(ConnectionString));
+            bool hasSasUrl = !string.IsNullOrWhiteSpace(result.GetValue(SasUrl));
+            if (hasConnectionString && hasSasUrl)
+                result.AddError("give either --connection-string or --sas-url, not both");
+            else if (!hasSasUrl && !hasConnectionString &&
+                     string.IsNullOrWhiteSpace(_environment.Variables(ConnectionStringVariable)))
+                result.AddError($"give --connection-string or --sas-url (or set {ConnectionStringVariable})");
+            else if (!hasSasUrl && string.IsNullOrWhiteSpace(result.GetValue(Container)))
+                result.AddError("--container is required unless --sas-url names the container");
+        });
+    }
+
+    /// <summary>The destination, checked by the same rules the data agent applies (a usage error otherwise).</summary>
+    public PageBlobDestination Resolve(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        var sasUrl = parseResult.GetValue(SasUrl);
+        var connectionString = string.IsNullOrWhiteSpace(sasUrl)
+            ? NullIfBlank(parseResult.GetValue(ConnectionString)) ?? _environment.Variables(ConnectionStringVariable)
+            : null;
+        var destination = new PageBlobDestination(connectionString, NullIfBlank(sasUrl),
+            parseResult.GetValue(Container) ?? "", parseResult.GetValue(Blob) ?? "");
+        try
+        {
+            destination.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException(e.Message, e);
+        }
+        return destination;
+    }
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+}

@@ -1,0 +1,30 @@
+namespace RestoreAgents.Cli;
+
+/// <summary>What restorectl's exit code means; <see cref="HelpText"/> is printed at the end of every --help.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int JobFailed = 1;
+    public const int Usage = 2;
+    public const int AgentUnreachable = 3;
+    public const int OtherError = 4;
+    /// <summary>Ctrl+C or SIGTERM, as shells report a process stopped by SIGINT.</summary>
+    public const int Interrupted = 130;
+
+    public const string HelpText = """
+        Exit codes:
+          0    success (restore: the job completed, and its blob was verified unless --no-verify)
+          1    the restore job failed or was cancelled
+          2    usage error: unknown command or option, missing or invalid value (nothing was sent)
+          3    cannot reach an agent (connection refused, unknown host, timed out, connection lost)
+          4    any other error (the agent refused the request, a file is missing, the cloud refused, ...)
+          130  interrupted (Ctrl+C); a job already started keeps running on the data agent
+
+        Environment:
+          RESTOREAGENTS_DATA_AGENT         default for --data-agent (else http://127.0.0.1:5020)
+          RESTOREAGENTS_MEDIA_AGENT        default for --media-agent (else http://127.0.0.1:5010)
+          RESTOREAGENTS_CONNECTION_STRING  storage connection string when neither --connection-string nor --sas-url is given
+          NO_COLOR                         plain output without colours
+          OTEL_EXPORTER_OTLP_ENDPOINT      export restorectl's spans over OTLP; TRACEPARENT joins a caller's trace
+        """;
+}

@@ -1,0 +1,3 @@
+using RestoreAgents.Cli;
+
+return await Restorectl.RunAsync(args, CliEnvironment.FromProcess(), handleProcessTermination: true);

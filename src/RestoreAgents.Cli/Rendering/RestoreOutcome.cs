@@ -1,0 +1,64 @@
+using RestoreAgents.Cli.Agents;
+using RestoreAgents.Protocol.V1;
+
+namespace RestoreAgents.Cli.Rendering;
+
+/// <summary>The end of a watched job: a summary on stdout, or one error line on stderr, and the exit code.</summary>
+public static class RestoreOutcome
+{
+    public static int Report(CliEnvironment environment, AgentEndpoint agent, string jobId, RestoreProgress? final,
+        bool requireVerified)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(agent);
+        if (final is null)
+            return Fail(environment, ExitCodes.OtherError, $"the {agent.Role} at {agent.Display} sent no progress for job {jobId}");
+
+        switch (final.State)
+        {
+            case RestoreState.Completed when requireVerified && !final.Verified:
+                WriteSummary(environment, final);
+                return Fail(environment, ExitCodes.JobFailed,
+                    $"job {jobId} completed but its blob was not verified against the copy's SHA-256");
+            case RestoreState.Completed:
+                WriteSummary(environment, final);
+                return ExitCodes.Success;
+            case RestoreState.Failed:
+                return Fail(environment, ExitCodes.JobFailed, $"job {jobId} failed: "
+                    + (string.IsNullOrWhiteSpace(final.Error) ? "the data agent gave no reason" : final.Error));
+            case RestoreState.Cancelled:
+                return Fail(environment, ExitCodes.JobFailed, $"job {jobId} was cancelled"
+                    + (string.IsNullOrWhiteSpace(final.Error) ? "" : $": {final.Error}"));
+            default:
+                return Fail(environment, ExitCodes.OtherError, $"the {agent.Role} at {agent.Display} ended the watch "
+                    + $"of job {jobId} while it was {RestoreProgressText.State(final.State)}; "
+                    + $"'restorectl watch {jobId}' re-attaches");
+        }
+    }
+
+    private static void WriteSummary(CliEnvironment environment, RestoreProgress final)
+    {
+        var output = environment.Output;
+        var took = final.Started is not null && final.Finished is not null
+            ? final.Finished.ToDateTimeOffset() - final.Started.ToDateTimeOffset()
+            : (TimeSpan?)null;
+        var speed = took is { TotalSeconds: > 0 } t
+            ? $" ({RestoreProgressText.MiBPerSecond(final.BytesRestored / t.TotalSeconds)} MiB/s)"
+            : "";
+        output.WriteLine($"job {final.JobId} completed{(took is { } d ? $" in {RestoreProgressText.Duration(d)}" : "")}: "
+            + $"copy {final.CopyName} restored into {final.BlobUrl}");
+        output.WriteLine($"  disk {ByteSize.Format(final.DiskSize)}, data {ByteSize.Format(final.BytesRestored)}{speed}, "
+            + $"zeros skipped {ByteSize.Format(final.BytesSkippedZero)}");
+        output.WriteLine($"  pages uploaded {final.PagesUploaded} of {ByteSize.Format((long)final.PageSizeBytes)}, "
+            + $"all-zero pages not uploaded {final.PagesSkippedZero}, bytes uploaded {ByteSize.Format(final.BytesUploaded)}");
+        output.WriteLine(final.Verified
+            ? "  verified: the blob matches the copy's SHA-256"
+            : "  not verified (the blob was not read back)");
+    }
+
+    private static int Fail(CliEnvironment environment, int exitCode, string message)
+    {
+        CliErrors.Write(environment.Error, message);
+        return exitCode;
+    }
+}

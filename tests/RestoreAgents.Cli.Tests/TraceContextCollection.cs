@@ -1,0 +1,4 @@
+namespace RestoreAgents.Cli.Tests;
+
+[CollectionDefinition(TraceContextTests.Name, DisableParallelization = true)]
+public sealed class TraceContextCollection;
