@@ -30,7 +30,7 @@ public sealed class RestoreTests(AgentsFixture agents)
 
         var blob = await _driver.DownloadAsync("sixteen.vhd");
         Assert.Equal(64L * MiB + 512, new FileInfo(blob).Length);
-        var info = await QemuImg.InfoAsync(blob);
+        var info = await QemuImg.InfoAsync(blob, "vpc");
         Assert.Equal("vpc", info.GetProperty("format").GetString());
         Assert.Equal(64L * MiB, info.GetProperty("virtual-size").GetInt64());
         var compare = await QemuImg.CompareAsync(image, blob, "raw", "vpc");
@@ -58,7 +58,7 @@ public sealed class RestoreTests(AgentsFixture agents)
         Assert.Equal(dataSize + 512, restored.Length);
         Assert.True(source.AsSpan().SequenceEqual(restored.AsSpan(0, source.Length)), "restored bytes differ from the source");
         Assert.True(restored.AsSpan((int)size, (int)(dataSize - size)).IndexOfAnyExcept((byte)0) < 0, "padding is not zero");
-        var info = await QemuImg.InfoAsync(blob);
+        var info = await QemuImg.InfoAsync(blob, "vpc");
         Assert.Equal(dataSize, info.GetProperty("virtual-size").GetInt64());
     }
 

@@ -31,7 +31,7 @@ internal static class RestoreRequests
             throw Invalid($"cache size {cacheSize} bytes is smaller than one page of {pageSize} bytes");
 
         var destination = message.Destination ?? throw Invalid("destination is missing");
-        var target = new PageBlobDestination(
+        var target = new Cloud.PageBlobDestination(
             NullIfEmpty(destination.ConnectionString),
             NullIfEmpty(destination.ContainerSasUrl),
             destination.Container,
