@@ -13,6 +13,7 @@ public sealed class UsageErrorTests
     [InlineData(new[] { "cancel" }, "Required argument missing for command: 'cancel'")]
     [InlineData(new[] { "status", "--data-agent", "ftp://proxy:21" }, "is not an agent address")]
     [InlineData(new[] { "copies", "--media-agent", "" }, "is not an agent address")]
+    [InlineData(new[] { "backup", "--store", "/tmp/store", "--name", "vm01" }, "'--image' is required")]
     public async Task UsageError_IsOneLine_AndExitCode2(string[] args, string expected)
     {
         var result = await CliRun.Of(args);
