@@ -1,0 +1,34 @@
+namespace RestoreAgents.PseudoDisk;
+
+/// <summary>
+/// A file of the pseudo-disk: a disk registered with its cache, or a file created in the mount that gets its
+/// cache from the <see cref="IDiskFactory"/> when it is given a size.
+/// </summary>
+internal sealed class DiskFile(string folder, string name, PageCache.PageCache? cache, bool madeInMount,
+    DateTimeOffset created)
+{
+    private long _lastWriteTicks = created.UtcTicks;
+
+    public string Folder { get; } = folder;
+
+    public string Name { get; } = name;
+
+    /// <summary>Null until a file created in the mount is given its size.</summary>
+    public PageCache.PageCache? Cache { get; set; } = cache;
+
+    /// <summary>Created through the mount (so the factory owns its cache and it may be deleted there).</summary>
+    public bool MadeInMount { get; } = madeInMount;
+
+    /// <summary>Serialises giving a new file its size, which calls the factory.</summary>
+    public Lock SizeGate { get; } = new();
+
+    public long Length => Cache?.DiskSize ?? 0;
+
+    public string Path => Folder.Length == 0 ? $"/{Name}" : $"/{Folder}/{Name}";
+
+    public DateTimeOffset LastWriteTime => new(Interlocked.Read(ref _lastWriteTicks), TimeSpan.Zero);
+
+    public void Touch(DateTimeOffset time) => Interlocked.Exchange(ref _lastWriteTicks, time.UtcTicks);
+
+    public PseudoDiskNode ToNode() => new(PseudoDiskNodeKind.File, Length, LastWriteTime);
+}

@@ -1,0 +1,18 @@
+namespace RestoreAgents.PseudoDisk;
+
+/// <summary>
+/// Makes the page caches behind files that are created inside a mount: a file created with open(O_CREAT) has no
+/// size; the first truncate/ftruncate to a length gives it one, and then the mount asks the factory for a cache
+/// of that size (a cloud-backed factory creates a page blob there). The factory owns what it makes.
+/// </summary>
+public interface IDiskFactory
+{
+    /// <summary>A new file got its size: return the cache its bytes go to (<paramref name="size"/> is a multiple of 512).</summary>
+    /// <param name="folder">The folder of the file; "" for the mount's root.</param>
+    ValueTask<PageCache.PageCache> CreateDiskAsync(string folder, string fileName, long size,
+        CancellationToken cancellationToken);
+
+    /// <summary>A file this factory made was deleted from the mount: drop its cache and what backs it.</summary>
+    ValueTask DeleteDiskAsync(string folder, string fileName, PageCache.PageCache cache,
+        CancellationToken cancellationToken);
+}

@@ -1,0 +1,7 @@
+namespace RestoreAgents.PseudoDisk;
+
+public enum PseudoDiskNodeKind
+{
+    Directory,
+    File,
+}
