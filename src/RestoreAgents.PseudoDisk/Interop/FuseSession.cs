@@ -85,7 +85,8 @@ internal sealed unsafe class FuseSession
         config->AttributeTimeout = timeout;
         config->NegativeTimeout = 0; // a disk added a moment after a failed lookup shows at once
         config->HardRemove = 1; // unlink is passed on, never turned into a rename to .fuse_hidden
-        config->NullPathOk = 1; // read and write come with the handle only: libfuse skips building the path
+        // Paths for every call: readdir needs its path (there is no opendir handle), and building one is cheap.
+        config->NullPathOk = 0;
         config->UseIno = 0;
         config->DirectIo = 0; // set per open file (SetOpenFlags)
         config->KernelCache = 0;

@@ -10,6 +10,9 @@ internal static unsafe partial class LibC
     [LibraryImport(LibraryName, EntryPoint = "stat", SetLastError = true)]
     private static partial int Stat(byte* path, NativeStat* buffer);
 
+    [LibraryImport(LibraryName, EntryPoint = "statfs", SetLastError = true)]
+    private static partial int StatFs(byte* path, byte* buffer);
+
     [LibraryImport(LibraryName, EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 
@@ -28,5 +31,19 @@ internal static unsafe partial class LibC
         }
         device = stat.Device;
         return 0;
+    }
+
+    /// <summary>
+    /// statfs(2) of a path: 0, or the errno it failed with. Unlike stat it always reaches a FUSE daemon (the
+    /// kernel caches no statfs answer), so it tells a dead daemon from a live one at once.
+    /// </summary>
+    public static int StatFileSystem(string path)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        byte* buffer = stackalloc byte[256]; // struct statfs is 120 bytes on x86_64; only the result matters
+        fixed (byte* pointer = bytes)
+        {
+            return StatFs(pointer, buffer) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
     }
 }

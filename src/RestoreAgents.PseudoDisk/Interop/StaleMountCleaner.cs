@@ -9,7 +9,7 @@ namespace RestoreAgents.PseudoDisk.Interop;
 /// </summary>
 internal sealed class StaleMountCleaner(Fusermount fusermount, ILogger logger, string mountInfoPath = MountTable.MountInfoPath)
 {
-    /// <summary>How long a mount may take to answer stat before it counts as hung.</summary>
+    /// <summary>How long a mount may take to answer statfs before it counts as hung.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
     /// <exception cref="PseudoDiskMountException">A live or hung FUSE mount holds the path.</exception>
@@ -27,7 +27,7 @@ internal sealed class StaleMountCleaner(Fusermount fusermount, ILogger logger, s
                     + "choose another mount path");
             if (error is not (Errno.ENOTCONN or Errno.ECONNABORTED))
                 throw new PseudoDiskMountException(mountPath,
-                    $"mounted ({entry.FileSystemType} from '{entry.Source}') but stat failed with errno {error}"
+                    $"mounted ({entry.FileSystemType} from '{entry.Source}') but statfs failed with errno {error}"
                     + (error < 0 ? $" (no answer within {ProbeTimeout.TotalSeconds:0} s: its process hangs)" : "")
                     + $"; if its process is gone, clear it with 'fusermount3 -u -z {mountPath}'");
             if (await fusermount.UnmountAsync(mountPath, lazy: true, cancellationToken).ConfigureAwait(false)
@@ -39,11 +39,11 @@ internal sealed class StaleMountCleaner(Fusermount fusermount, ILogger logger, s
         throw new PseudoDiskMountException(mountPath, "stale FUSE mounts keep coming back at this path");
     }
 
-    /// <summary>stat's errno (0: it answered), or -1 when it did not answer in time.</summary>
+    /// <summary>statfs's errno (0: it answered), or -1 when it did not answer in time.</summary>
     private static async Task<int> ProbeAsync(string mountPath, CancellationToken cancellationToken)
     {
-        // A hung daemon blocks stat in the kernel: probe on a thread of its own so the caller can give up.
-        var probe = Task.Factory.StartNew(() => LibC.StatDevice(mountPath, out _), cancellationToken,
+        // A hung daemon blocks statfs in the kernel: probe on a thread of its own so the caller can give up.
+        var probe = Task.Factory.StartNew(() => LibC.StatFileSystem(mountPath), cancellationToken,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var finished = await Task.WhenAny(probe, Task.Delay(ProbeTimeout, cancellationToken)).ConfigureAwait(false);
         return finished == probe ? await probe.ConfigureAwait(false) : -1;
