@@ -99,6 +99,42 @@ public sealed class PseudoDiskMountTests
     }
 
     [Fact]
+    public async Task Mount_HoldsTheWriter_WhileEverySlotWaitsForTheStore_AndNeverFailsIt()
+    {
+        using var work = new TempDirectory("pseudodisk-backpressure");
+        const long size = 8 * MiB;
+        var source = work.Combine("source.raw");
+        File.WriteAllBytes(source, Bytes.Random((int)size, seed: 25));
+        using var store = new PageCache.FilePageStore(work.Combine("disk.store"), size);
+        var slowStore = new GatedPageStore(store);
+        await using var cache = new PageCache.PageCache(new PageCache.PageCacheOptions
+        {
+            PageSize = (int)MiB,
+            CapacityBytes = 2 * MiB,
+            Directory = work.Combine("cache"),
+        }, size, slowStore, "backpressure");
+        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        try
+        {
+            var path = mount.AddDisk("job", "disk.vhd", cache);
+
+            var dd = Tools.DdAsync(source, path);
+            await WaitUntilAsync(() => cache.Statistics.SlotWaits > 0);
+            Assert.False(dd.IsCompleted, "dd finished while the store took no page");
+            Assert.Equal(0, mount.Statistics.Failures);
+            slowStore.Open();
+            await dd;
+
+            Bytes.AssertSameFile(source, store.Path);
+        }
+        finally
+        {
+            slowStore.Open();
+            await mount.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Mount_ReadsUploadedPagesBackFromTheStore()
     {
         using var work = new TempDirectory("pseudodisk-read");

@@ -73,8 +73,9 @@ internal sealed unsafe class FuseSession
     public void Configure(FuseConnectionInfo* connection, FuseConfig* config)
     {
         // libfuse 3.14 allocates request buffers of 1 MiB + header and derives max_pages from max_write, so the
-        // kernel sends writes of up to 1 MiB. (-o max_write= is no libfuse3 option: it would fail the mount.)
-        connection->MaxWrite = LibFuse.MaxWrite;
+        // kernel sends writes of up to 1 MiB; more than its buffer would overflow it. (-o max_write= is no
+        // libfuse3 option: it would fail the mount.)
+        connection->MaxWrite = Math.Min(connection->MaxWrite, LibFuse.MaxWrite);
         // Ask only for what the kernel offers: libfuse 3.14 aborts the session when want exceeds capable.
         connection->Want |= connection->Capable & LibFuse.CapAtomicOTrunc;
         if (_options.DirectIo) connection->Want |= connection->Capable & LibFuse.CapAsyncDio;

@@ -34,9 +34,6 @@ internal static unsafe partial class LibFuse
     [LibraryImport(LibraryName, EntryPoint = "fuse_destroy")]
     public static partial void Destroy(nint fuse);
 
-    [LibraryImport(LibraryName, EntryPoint = "fuse_exit")]
-    public static partial void Exit(nint fuse);
-
     [LibraryImport(LibraryName, EntryPoint = "fuse_loop_mt_312")]
     public static partial int LoopMultiThreaded(nint fuse, nint loopConfig);
 
@@ -49,14 +46,8 @@ internal static unsafe partial class LibFuse
     [LibraryImport(LibraryName, EntryPoint = "fuse_loop_cfg_set_max_threads")]
     public static partial void LoopConfigSetMaxThreads(nint loopConfig, uint value);
 
-    [LibraryImport(LibraryName, EntryPoint = "fuse_loop_cfg_set_idle_threads")]
-    public static partial void LoopConfigSetIdleThreads(nint loopConfig, uint value);
-
     [LibraryImport(LibraryName, EntryPoint = "fuse_get_context")]
     public static partial FuseContext* GetContext();
-
-    [LibraryImport(LibraryName, EntryPoint = "fuse_invalidate_path")]
-    public static partial int InvalidatePath(nint fuse, byte* path);
 
     [LibraryImport(LibraryName, EntryPoint = "fuse_opt_free_args")]
     public static partial void FreeArgs(FuseArgs* args);
