@@ -21,6 +21,14 @@ internal sealed class RestoreRunner(
 
     public async Task RunAsync(RestoreJob job)
     {
+        // The job's span ends before the job says it is finished, so a watcher sees a complete trace.
+        var (state, error) = await RunTracedAsync(job);
+        job.Finish(state, time.GetUtcNow(), error);
+        DataAgentTelemetry.JobsFinished.Add(1, new KeyValuePair<string, object?>("state", state.ToString()));
+    }
+
+    private async Task<(RestoreState State, string Error)> RunTracedAsync(RestoreJob job)
+    {
         using var activity = DataAgentTelemetry.Source.StartActivity("restore.job", ActivityKind.Internal, job.Parent);
         activity?.SetTag("restoreagents.job", job.Id);
         activity?.SetTag("restoreagents.copy", job.Request.CopyName);
@@ -30,25 +38,24 @@ internal sealed class RestoreRunner(
         try
         {
             await RestoreAsync(job, cacheDirectory, cancellationToken);
-            job.Finish(RestoreState.Completed, time.GetUtcNow());
             logger.LogInformation("Restore {Job} of copy {Copy} completed into {Blob}", job.Id, job.Request.CopyName,
                 job.Snapshot().BlobUrl);
+            return (RestoreState.Completed, "");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            job.Finish(RestoreState.Cancelled, time.GetUtcNow(), "cancelled");
             logger.LogWarning("Restore {Job} was cancelled", job.Id);
+            return (RestoreState.Cancelled, "cancelled");
         }
         catch (Exception e)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            job.Finish(RestoreState.Failed, time.GetUtcNow(), e.Message);
             logger.LogError(e, "Restore {Job} failed: {Error}", job.Id, e.Message);
+            return (RestoreState.Failed, e.Message);
         }
         finally
         {
             TryDelete(cacheDirectory);
-            DataAgentTelemetry.JobsFinished.Add(1, new KeyValuePair<string, object?>("state", job.State.ToString()));
         }
     }
 
