@@ -51,17 +51,19 @@ public static class Restorectl
             Output = environment.Output,
             Error = environment.Error,
             EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = handleProcessTermination ? TimeSpan.FromSeconds(2) : null,
+            ProcessTerminationTimeout = null, // signals are ours (below), so an interrupt is known as one
         };
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var signals = handleProcessTermination ? new TerminationSignals(interrupt) : null;
         using var export = CliTelemetry.StartExport(environment);
         using var activity = CliTelemetry.StartCommand(parseResult.CommandResult.Command.Name, environment);
         try
         {
-            return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            return await parseResult.InvokeAsync(configuration, interrupt.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            var (exitCode, message) = CliErrors.Describe(e, cancellationToken);
+            var (exitCode, message) = CliErrors.Describe(e, interrupt.Token);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, message);
             CliErrors.Write(environment.Error, message);
             return exitCode;

@@ -118,6 +118,23 @@ public sealed class JobCommandTests : IAsyncLifetime
         Assert.Contains($"'restorectl watch {FakeDataAgent.JobId}' re-attaches", Assert.Single(result.ErrorLines));
     }
 
+    [Fact]
+    public async Task Watch_Interrupted_Exits130_AndSaysTheJobKeepsRunning()
+    {
+        _agent.DataAgent.Progress.Add(CannedProgress.Running(16));
+        _agent.DataAgent.WatchNeverEnds = true;
+        using var interrupt = new CancellationTokenSource();
+        var run = new CliRun { CancellationToken = interrupt.Token };
+
+        var watching = run.RunAsync("watch", "--data-agent", _agent.Url, FakeDataAgent.JobId);
+        await _agent.DataAgent.WatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await interrupt.CancelAsync();
+        var result = await watching.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ExitCodes.Interrupted, result.ExitCode);
+        Assert.Contains($"job {FakeDataAgent.JobId} keeps running", Assert.Single(result.ErrorLines));
+    }
+
     [Theory]
     [InlineData(RestoreState.Cancelled, "cancelled")]
     [InlineData(RestoreState.Running, "is cancelling")]

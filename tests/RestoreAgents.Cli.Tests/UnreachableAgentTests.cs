@@ -53,7 +53,7 @@ public sealed class UnreachableAgentTests
     [Fact]
     public async Task RealProcess_PrintsOneLine_AndExits3_WithoutAStackTrace()
     {
-        var restorectl = RestorectlPath();
+        var restorectl = RestorectlProcess.Path;
 
         var result = await ProcessRunner.RunAsync("dotnet", [restorectl, "status", "--data-agent", ClosedUrl]);
 
@@ -66,20 +66,11 @@ public sealed class UnreachableAgentTests
     [Fact]
     public async Task RealProcess_ExitsWithUsageCode_ForAnUnknownCommand()
     {
-        var restorectl = RestorectlPath();
+        var restorectl = RestorectlProcess.Path;
 
         var result = await ProcessRunner.RunAsync("dotnet", [restorectl, "restroe"]);
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-    }
-
-    /// <summary>restorectl.dll as built in its own folder (the copy in the test folder runs on the test's dependencies).</summary>
-    private static string RestorectlPath()
-    {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var path = Path.Combine(RepoPaths.Root, "src", "RestoreAgents.Cli", "bin", configuration, "net10.0", "restorectl.dll");
-        Assert.True(File.Exists(path), $"{path} is missing: build src/RestoreAgents.Cli first");
-        return path;
     }
 }

@@ -98,9 +98,7 @@ public sealed class RestoreCommand : Command
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            CliErrors.Write(_environment.Error, $"interrupted; job {started.JobId} keeps running on the data agent "
-                + $"('restorectl watch {started.JobId}' re-attaches, 'restorectl cancel {started.JobId}' stops it)");
-            return ExitCodes.Interrupted;
+            return RestoreOutcome.Interrupted(_environment, started.JobId);
         }
     }
 

@@ -29,10 +29,17 @@ public sealed class WatchCommand : Command
     {
         var jobId = parseResult.GetRequiredValue(_job)!;
         using var agent = _agents.DataAgent(parseResult.GetRequiredValue(_dataAgent));
-        var final = await new RestoreProgressView(_environment)
-            .ShowAsync(jobId, RestoreJobStream.ReadAsync(agent, jobId, cancellationToken), cancellationToken)
-            .ConfigureAwait(false);
-        // Whether the job was asked to verify is not in its progress; a completed job is a success here.
-        return RestoreOutcome.Report(_environment, agent.Endpoint, jobId, final, requireVerified: false);
+        try
+        {
+            var final = await new RestoreProgressView(_environment)
+                .ShowAsync(jobId, RestoreJobStream.ReadAsync(agent, jobId, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+            // Whether the job was asked to verify is not in its progress; a completed job is a success here.
+            return RestoreOutcome.Report(_environment, agent.Endpoint, jobId, final, requireVerified: false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return RestoreOutcome.Interrupted(_environment, jobId);
+        }
     }
 }

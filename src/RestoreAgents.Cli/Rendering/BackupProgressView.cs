@@ -25,7 +25,7 @@ public sealed class BackupProgressView(CliEnvironment environment)
 
         return await environment.Console.Progress()
             .AutoClear(false)
-            .Columns(new SpinnerColumn(), new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn
+            .Columns(new SpinnerColumn(), new ProgressBarColumn(), new TaskDescriptionColumn
             {
                 Alignment = Justify.Left,
             })

@@ -36,6 +36,14 @@ public static class RestoreOutcome
         }
     }
 
+    /// <summary>The watch was interrupted (Ctrl+C): the job itself goes on, and the line says how to reach it.</summary>
+    public static int Interrupted(CliEnvironment environment, string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return Fail(environment, ExitCodes.Interrupted, $"interrupted; job {jobId} keeps running on the data agent "
+            + $"('restorectl watch {jobId}' re-attaches, 'restorectl cancel {jobId}' stops it)");
+    }
+
     private static void WriteSummary(CliEnvironment environment, RestoreProgress final)
     {
         var output = environment.Output;

@@ -31,7 +31,7 @@ public sealed class RestoreProgressView(CliEnvironment environment)
         RestoreProgress? last = null;
         await environment.Console.Progress()
             .AutoClear(false)
-            .Columns(new SpinnerColumn(), new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn
+            .Columns(new SpinnerColumn(), new ProgressBarColumn(), new TaskDescriptionColumn
             {
                 Alignment = Justify.Left,
             })
