@@ -1,0 +1,61 @@
+using RestoreAgents.Cloud;
+using RestoreAgents.Testing;
+
+namespace RestoreAgents.Cli.Tests;
+
+/// <summary>`download` reads a page blob from real Azurite into a local file.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class DownloadCommandTests(AzuriteFixture azurite) : IDisposable
+{
+    private readonly TempDirectory _work = new("restorectl-download");
+
+    public void Dispose() => _work.Dispose();
+
+    private CliRun Run() => new() { Variables = { ["RESTOREAGENTS_CONNECTION_STRING"] = azurite.ConnectionString } };
+
+    [Fact]
+    public async Task Download_WritesTheBlob_ByteForByte()
+    {
+        var blobName = $"disk-{Guid.NewGuid():N}.vhd";
+        var data = new byte[64 * 1024];
+        new Random(3).NextBytes(data);
+        var blob = await PageBlobStoreFactory.CreateAsync(
+            new PageBlobDestination(azurite.ConnectionString, null, "downloads", blobName), 1024 * 1024,
+            overwrite: false, new PageBlobStoreOptions());
+        await blob.WritePagesAsync(512 * 1024, data);
+        var output = _work.Combine("restored.vhd");
+
+        var result = await Run().RunAsync("download", "--container", "downloads", "--blob", blobName, "--output", output);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains($"downloaded {blob.Name} (1.0 MiB) to {output}", result.Output);
+        var expected = new byte[1024 * 1024];
+        data.CopyTo(expected, 512 * 1024);
+        Assert.Equal(expected, await File.ReadAllBytesAsync(output));
+    }
+
+    [Fact]
+    public async Task Download_OfAMissingBlob_IsOneLine_AndExitCode4()
+    {
+        var result = await Run().RunAsync("download", "--container", "downloads", "--blob", "missing.vhd", "--output",
+            _work.Combine("x.vhd"));
+
+        Assert.Equal(ExitCodes.OtherError, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.Contains("missing.vhd", line);
+        Assert.DoesNotContain(AzuriteFixture.AccountKey, line);
+    }
+
+    [Fact]
+    public async Task Download_RefusesToReplaceAFile_WithoutOverwrite()
+    {
+        var output = _work.Combine("exists.vhd");
+        await File.WriteAllTextAsync(output, "keep me");
+
+        var result = await Run().RunAsync("download", "--container", "downloads", "--blob", "any.vhd", "--output", output);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("give --overwrite to replace it", Assert.Single(result.ErrorLines));
+        Assert.Equal("keep me", await File.ReadAllTextAsync(output));
+    }
+}
