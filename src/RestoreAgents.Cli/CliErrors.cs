@@ -12,6 +12,8 @@ public static class CliErrors
         {
             CliUsageException => (ExitCodes.Usage, failure.Message),
             AgentUnreachableException => (ExitCodes.AgentUnreachable, failure.Message),
+            // The agent itself was reached but could not reach the next hop: still "cannot reach an agent".
+            AgentRequestException { Status: Grpc.Core.StatusCode.Unavailable } => (ExitCodes.AgentUnreachable, failure.Message),
             OperationCanceledException when cancellationToken.IsCancellationRequested =>
                 (ExitCodes.Interrupted, "interrupted"),
             _ => (ExitCodes.OtherError, failure.Message),

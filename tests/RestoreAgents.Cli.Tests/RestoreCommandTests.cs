@@ -111,6 +111,19 @@ public sealed class RestoreCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Restore_ExitsThree_WhenTheDataAgentCannotReachTheMediaAgent_NamingBoth()
+    {
+        _agent.DataAgent.StartFailure = new RpcException(new Status(StatusCode.Unavailable,
+            "cannot reach the media agent at http://backup:5010/: connection refused"));
+
+        var result = await CliRun.Of(Restore());
+
+        Assert.Equal(ExitCodes.AgentUnreachable, result.ExitCode);
+        Assert.Equal($"error: data agent at {_agent.Url}: cannot reach the media agent at http://backup:5010/: "
+            + "connection refused", Assert.Single(result.ErrorLines).TrimEnd());
+    }
+
+    [Fact]
     public async Task Restore_Interrupted_Exits130_AndSaysTheJobKeepsRunning()
     {
         _agent.DataAgent.Progress.Add(CannedProgress.Running(16));

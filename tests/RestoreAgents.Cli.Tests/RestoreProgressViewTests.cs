@@ -78,7 +78,7 @@ public sealed class RestoreProgressViewTests
     {
         await View().ShowAsync("r-1", Updates([(TimeSpan.Zero, CannedProgress.Running(256))]), CancellationToken.None);
 
-        Assert.Contains("256.0 MiB of 256.0 MiB (100%), all data received, uploading the last pages", Assert.Single(Lines));
+        Assert.Contains("256.0 MiB of 256.0 MiB (100%), all data received, finishing (last pages, verification)", Assert.Single(Lines));
     }
 
     [Fact]

@@ -16,6 +16,10 @@ public sealed record AgentEndpoint(string Role, Uri Address)
         ArgumentNullException.ThrowIfNull(failure);
         return failure.StatusCode switch
         {
+            // A status the agent sent itself carries no client-side exception: the agent was reached, and the
+            // detail says what it could not reach in turn (its media agent, the cloud).
+            StatusCode.Unavailable when failure.Status.DebugException is null && !string.IsNullOrWhiteSpace(failure.Status.Detail) =>
+                new AgentRequestException(this, failure.StatusCode, failure.Status.Detail, failure),
             StatusCode.Unavailable => new AgentUnreachableException(this, ReachProblem(failure), failure),
             StatusCode.Unimplemented => new AgentRequestException(this, failure.StatusCode,
                 $"the service there does not answer {Role} calls (is it a {Role}?): {Detail(failure)}", failure),

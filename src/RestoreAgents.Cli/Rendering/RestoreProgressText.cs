@@ -38,7 +38,7 @@ public static class RestoreProgressText
         {
             var remaining = (long)(progress.BytesToRestore - Math.Min(progress.BytesToRestore, progress.BytesRestored));
             if (remaining == 0)
-                parts.Add("all data received, uploading the last pages");
+                parts.Add("all data received, finishing (last pages, verification)");
             else
             {
                 parts.Add(rate.BytesPerSecond is { } speed ? $"{MiBPerSecond(speed)} MiB/s" : "-- MiB/s");
