@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
 using RestoreAgents.Telemetry;
@@ -24,8 +25,14 @@ public static class DataAgentHost
             .BindConfiguration(DataAgentOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>, DataAgentOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IRestoreDiskFactory, DirectRestoreDiskFactory>();
+        builder.Services.AddSingleton<DirectRestoreDiskFactory>();
+        builder.Services.AddSingleton<FuseRestoreDiskFactory>();
+        builder.Services.AddSingleton<IRestoreDiskFactory>(services =>
+            services.GetRequiredService<IOptions<DataAgentOptions>>().Value.PseudoDisk == PseudoDiskMode.Fuse
+                ? services.GetRequiredService<FuseRestoreDiskFactory>()
+                : services.GetRequiredService<DirectRestoreDiskFactory>());
         builder.Services.AddSingleton<RestoreRunner>();
         builder.Services.AddSingleton<RestoreJobRegistry>();
         builder.Services.AddHostedService<JobShutdownService>();

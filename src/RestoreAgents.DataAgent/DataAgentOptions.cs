@@ -36,6 +36,18 @@ public sealed class DataAgentOptions
     /// <summary>How long StartRestore waits for the media agent to describe the copy before it gives up.</summary>
     public TimeSpan MediaAgentTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How restored blocks reach the page cache: <c>fuse</c> (default) writes them into a file of the FUSE
+    /// pseudo-disk mounted at <see cref="MountPath"/>, as any tool would; <c>direct</c> skips the kernel, for hosts
+    /// without /dev/fuse.
+    /// </summary>
+    public PseudoDiskMode PseudoDisk { get; set; } = PseudoDiskMode.Fuse;
+
+    /// <summary>Where the pseudo-disk is mounted in fuse mode; each job's disk is <c>MountPath/JOB/COPY.vhd</c>.</summary>
+    public string MountPath { get; set; } = DefaultMountPath;
+
+    public const string DefaultMountPath = "/run/restoreagents/disks";
+
     /// <summary>Retries and timeouts of the cloud calls.</summary>
     public Cloud.PageBlobStoreOptions Cloud { get; set; } = new();
 }

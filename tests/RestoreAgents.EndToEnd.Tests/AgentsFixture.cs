@@ -20,6 +20,8 @@ public sealed class AgentsFixture : IAsyncLifetime
     public string StorePath => _root.Combine("store");
     public string CacheDirectory => _root.Combine("cache");
     public string WorkPath => _root.Combine("work");
+    /// <summary>Where the data agent mounts its FUSE pseudo-disk (the default mode).</summary>
+    public string MountPath => _root.Combine("mount");
     public Uri MediaAgentUrl { get; private set; } = null!;
     public Uri DataAgentUrl { get; private set; } = null!;
 
@@ -34,10 +36,25 @@ public sealed class AgentsFixture : IAsyncLifetime
         await _mediaAgent.StartAsync();
         MediaAgentUrl = new Uri(_mediaAgent.Urls.Single());
 
-        _dataAgent = DataAgentHost.Build(["--urls", "http://127.0.0.1:0", $"--DataAgent:CacheDirectory={CacheDirectory}",
-            "--DataAgent:Cloud:MaxRetries=2"]);
-        await _dataAgent.StartAsync();
+        _dataAgent = await StartDataAgentAsync(CacheDirectory, $"--DataAgent:MountPath={MountPath}");
         DataAgentUrl = new Uri(_dataAgent.Urls.Single());
+    }
+
+    /// <summary>Starts another data agent on a free port (the caller stops it), with its own cache folder.</summary>
+    public async Task<WebApplication> StartDataAgentAsync(string cacheDirectory, params string[] settings)
+    {
+        var app = DataAgentHost.Build(["--urls", "http://127.0.0.1:0", $"--DataAgent:CacheDirectory={cacheDirectory}",
+            "--DataAgent:Cloud:MaxRetries=2", .. settings]);
+        try
+        {
+            await app.StartAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     public GrpcChannel DataAgentChannel() => GrpcChannel.ForAddress(DataAgentUrl);

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Grpc.Core;
+using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Store;
 
@@ -30,9 +31,10 @@ internal sealed class RestoreDriver(AgentsFixture agents)
         Verify = true,
     };
 
-    public async Task<RestoreProgress> RestoreAsync(StartRestoreRequest request)
+    /// <param name="dataAgent">Another data agent than the fixture's.</param>
+    public async Task<RestoreProgress> RestoreAsync(StartRestoreRequest request, Uri? dataAgent = null)
     {
-        using var channel = agents.DataAgentChannel();
+        using var channel = GrpcChannel.ForAddress(dataAgent ?? agents.DataAgentUrl);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
         var started = await client.StartRestoreAsync(request);
         return await WatchAsync(client, started.JobId);

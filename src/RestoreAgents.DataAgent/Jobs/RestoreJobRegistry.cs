@@ -50,11 +50,18 @@ internal sealed class RestoreJobRegistry(
         _jobs.Values.OrderBy(j => j.Snapshot().Started?.ToDateTimeOffset() ?? DateTimeOffset.MaxValue).ToList();
 
     /// <summary>Cancels every job and waits for them to end: a clean stop on SIGTERM.</summary>
-    public async Task StopAllAsync(CancellationToken cancellationToken)
+    /// <summary>Refuses new jobs and cancels the queued and running ones.</summary>
+    public void CancelAll()
     {
         _stopping.Cancel();
+        foreach (var job in _jobs.Values.Where(j => !j.IsFinished)) job.Cancel();
+    }
+
+    /// <summary>Cancels every job and waits until each has ended cleanly.</summary>
+    public async Task StopAllAsync(CancellationToken cancellationToken)
+    {
+        CancelAll();
         var running = _jobs.Values.Where(j => !j.IsFinished).ToList();
-        foreach (var job in running) job.Cancel();
         await Task.WhenAll(running.Select(j => j.Finished)).WaitAsync(cancellationToken);
     }
 

@@ -42,7 +42,7 @@ internal sealed class RestoreRunner(
                 job.Snapshot().BlobUrl);
             return (RestoreState.Completed, "");
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && IsCancellation(e))
         {
             logger.LogWarning("Restore {Job} was cancelled", job.Id);
             return (RestoreState.Cancelled, "cancelled");
@@ -132,6 +132,10 @@ internal sealed class RestoreRunner(
                 $"the media agent at {media.Address} ended the stream of copy '{job.Copy.Name}' after {received} "
                 + $"of {job.Copy.AllocatedBytes} bytes");
     }
+
+    /// <summary>A cancelled gRPC call to the media agent ends in an RpcException, not an OperationCanceledException.</summary>
+    private static bool IsCancellation(Exception e) =>
+        e is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled };
 
     private void TryDelete(string directory)
     {

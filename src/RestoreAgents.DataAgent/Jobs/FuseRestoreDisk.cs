@@ -1,0 +1,140 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+using RestoreAgents.PseudoDisk;
+
+namespace RestoreAgents.DataAgent.Jobs;
+
+/// <summary>
+/// Writes a job's blocks into its file on the FUSE pseudo-disk, as any tool writing a disk file would; the
+/// kernel hands them to the page cache behind the file. Contiguous blocks are gathered into one write of up to
+/// <see cref="WriteSize"/>, so the kernel makes one FUSE request per MiB instead of one per 64 KiB block.
+/// </summary>
+internal sealed class FuseRestoreDisk : IRestoreDisk
+{
+    /// <summary>The largest write the pseudo-disk negotiates with the kernel (max_write).</summary>
+    public const int WriteSize = 1024 * 1024;
+
+    private readonly PseudoDiskMount _mount;
+    private readonly string _folder;
+    private readonly string _fileName;
+    private readonly PageCache.PageCache _cache;
+    private readonly SafeFileHandle _file;
+    private byte[]? _pending = ArrayPool<byte>.Shared.Rent(WriteSize);
+    private long _pendingOffset;
+    private int _pendingLength;
+
+    private FuseRestoreDisk(PseudoDiskMount mount, string folder, string fileName, string path,
+        PageCache.PageCache cache, SafeFileHandle file)
+    {
+        _mount = mount;
+        _folder = folder;
+        _fileName = fileName;
+        Path = path;
+        _cache = cache;
+        _file = file;
+    }
+
+    /// <summary>The disk's file in the mount.</summary>
+    public string Path { get; }
+
+    /// <summary>Serves <paramref name="cache"/> as <c>mount/folder/fileName</c> and opens that file for writing.</summary>
+    public static FuseRestoreDisk Open(PseudoDiskMount mount, string folder, string fileName,
+        PageCache.PageCache cache)
+    {
+        var path = mount.AddDisk(folder, fileName, cache);
+        try
+        {
+            var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            return new FuseRestoreDisk(mount, folder, fileName, path, cache, file);
+        }
+        catch
+        {
+            mount.RemoveDisk(folder, fileName);
+            throw;
+        }
+    }
+
+    public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var pending = _pending ?? throw new ObjectDisposedException(Path);
+        bool contiguous = _pendingLength > 0 && offset == _pendingOffset + _pendingLength;
+        if (_pendingLength > 0 && (!contiguous || _pendingLength + data.Length > WriteSize))
+            await WritePendingAsync(cancellationToken);
+        if (data.Length >= WriteSize)
+        {
+            await WriteFileAsync(offset, data, cancellationToken);
+            return;
+        }
+        if (_pendingLength == 0) _pendingOffset = offset;
+        data.CopyTo(pending.AsMemory(_pendingLength));
+        _pendingLength += data.Length;
+        if (_pendingLength == WriteSize) await WritePendingAsync(cancellationToken);
+    }
+
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        await WritePendingAsync(cancellationToken);
+        try
+        {
+            // fsync makes the pseudo-disk upload the partly filled pages, as any tool's fsync would.
+            await Task.Run(() => RandomAccess.FlushToDisk(_file), cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw await ExplainAsync(e, "flushing", 0, 0, cancellationToken);
+        }
+        // Returns once every page is in the cloud, or throws the upload's own failure.
+        await _cache.FlushAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _file.Dispose();
+        _mount.RemoveDisk(_folder, _fileName);
+        if (Interlocked.Exchange(ref _pending, null) is { } pending) ArrayPool<byte>.Shared.Return(pending);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask WritePendingAsync(CancellationToken cancellationToken)
+    {
+        if (_pendingLength == 0) return;
+        var pending = _pending ?? throw new ObjectDisposedException(Path);
+        await WriteFileAsync(_pendingOffset, pending.AsMemory(0, _pendingLength), cancellationToken);
+        _pendingLength = 0;
+    }
+
+    private async ValueTask WriteFileAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RandomAccess.WriteAsync(_file, data, offset, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw await ExplainAsync(e, "writing", offset, data.Length, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The kernel reduces every failure to an errno; the cache behind the file knows the cause (a page the cloud
+    /// refused, say), so ask it first and name the file and offset otherwise.
+    /// </summary>
+    private async Task<Exception> ExplainAsync(IOException error, string doing, long offset, int length,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _cache.FlushAsync(cancellationToken);
+        }
+        catch (PageCache.PageUploadException cause)
+        {
+            return cause;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // the cache has nothing better to say than the kernel
+        }
+        var where = length > 0 ? $" {length} bytes at offset {offset} of" : "";
+        return new IOException($"{doing}{where} '{Path}' on the pseudo-disk failed: {error.Message}", error);
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using RestoreAgents.PseudoDisk;
+
+namespace RestoreAgents.DataAgent.Jobs;
+
+/// <summary>
+/// Restores through the FUSE pseudo-disk: mounts it at DataAgent:MountPath when the first job needs it (a host
+/// without FUSE still starts, and its jobs fail naming the missing part), serves each job's disk as
+/// <c>MountPath/JOB/COPY.vhd</c>, and unmounts when the agent stops.
+/// </summary>
+internal sealed class FuseRestoreDiskFactory(IOptions<DataAgentOptions> options, ILogger<FuseRestoreDiskFactory> logger)
+    : IRestoreDiskFactory, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _mounting = new(1, 1);
+    private PseudoDiskMount? _mount;
+    private bool _disposed;
+
+    public async ValueTask<IRestoreDisk> CreateAsync(RestoreJob job, PageCache.PageCache cache,
+        CancellationToken cancellationToken)
+    {
+        var mount = await MountAsync(cancellationToken);
+        var disk = FuseRestoreDisk.Open(mount, job.Id, DiskFileName(job.Copy.Name), cache);
+        logger.LogInformation("Restore {Job} writes through the pseudo-disk file {Path}", job.Id, disk.Path);
+        return disk;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _mounting.WaitAsync();
+        try
+        {
+            _disposed = true;
+            if (_mount is not null) await _mount.DisposeAsync();
+            _mount = null;
+        }
+        finally
+        {
+            _mounting.Release();
+        }
+    }
+
+    /// <summary>The copy's name with .vhd (the blob becomes a VHD), or "disk.vhd" when that is no valid file name.</summary>
+    internal static string DiskFileName(string copyName)
+    {
+        var name = copyName + ".vhd";
+        return PseudoDiskNames.Check(name) == 0 ? name : "disk.vhd";
+    }
+
+    private async Task<PseudoDiskMount> MountAsync(CancellationToken cancellationToken)
+    {
+        await _mounting.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _mount ??= await PseudoDiskMount.MountAsync(options.Value.MountPath, new PseudoDiskMountOptions(),
+                logger, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
+        {
+            // No silent fallback to direct writes: the operator chose FUSE, so say why it failed and the way out.
+            throw new InvalidOperationException(
+                $"DataAgent:PseudoDisk is fuse, but mounting the pseudo-disk at DataAgent:MountPath "
+                + $"'{options.Value.MountPath}' failed: {e.Message}. To restore without FUSE, set "
+                + "DataAgent:PseudoDisk=direct", e);
+        }
+        finally
+        {
+            _mounting.Release();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Azure.Storage.Blobs.Specialized;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RestoreAgents.Protocol.V1;
+using RestoreAgents.Testing;
+
+namespace RestoreAgents.EndToEnd.Tests;
+
+/// <summary>
+/// Stopping the data agent (what SIGTERM does through the host) in the middle of a restore cancels the job
+/// cleanly: the watcher is told, the cache and the mount are left empty, and the half-written blob never gets
+/// the footer that would make it pass for a whole disk.
+/// </summary>
+[Collection(AgentsCollection.Name)]
+public sealed class ShutdownTests(AgentsFixture agents)
+{
+    private const uint MiB = 1024 * 1024;
+    private readonly RestoreDriver _driver = new(agents);
+
+    [Fact]
+    public async Task StoppingTheDataAgent_DuringARestore_CancelsTheJobCleanly()
+    {
+        using var folder = new TempDirectory("stopping-agent");
+        var cache = folder.Combine("cache");
+        var mount = folder.Combine("mount");
+        var dataAgent = await agents.StartDataAgentAsync(cache, $"--DataAgent:MountPath={mount}");
+        var image = Path.Combine(agents.WorkPath, "stopped.raw");
+        await TestDiskImage.CreateAsync(image, 192L * MiB, seed: 31, dataFraction: 1.0);
+        await _driver.BackupAsync(image, "stopped");
+
+        RestoreProgress last;
+        await using (dataAgent)
+        {
+            using var channel = GrpcChannel.ForAddress(dataAgent.Urls.Single());
+            var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
+            // 1 MiB of cache for 192 MiB of data: the job is bound to be mid-stream when the agent stops.
+            var started = await client.StartRestoreAsync(_driver.Request("stopped", "stopped.vhd", 512 * 1024, MiB));
+            using var watch = client.WatchRestore(new WatchRestoreRequest { JobId = started.JobId });
+            last = await ReadUntilAsync(watch.ResponseStream, p => p.BytesRestored > 0);
+            Assert.Equal(RestoreState.Running, last.State);
+
+            var stopping = dataAgent.StopAsync();
+            last = await ReadUntilAsync(watch.ResponseStream, p => p.State != RestoreState.Running);
+            await stopping;
+        }
+
+        Assert.True(last.State == RestoreState.Cancelled, $"{last.State}: {last.Error}");
+        Assert.True(last.BytesRestored < 192ul * MiB, "the restore finished before the agent stopped");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cache));
+        Assert.False(FuseMounts.IsMounted(mount), $"the pseudo-disk is still mounted at {mount}");
+        var blob = new PageBlobClient(agents.Azurite.ConnectionString, "restores", "stopped.vhd");
+        var tail = new byte[8];
+        var size = (await blob.GetPropertiesAsync()).Value.ContentLength;
+        await using (var read = await blob.OpenReadAsync(position: size - 512))
+            await read.ReadExactlyAsync(tail);
+        Assert.NotEqual("conectix"u8.ToArray(), tail);
+    }
+
+    private static async Task<RestoreProgress> ReadUntilAsync(IAsyncStreamReader<RestoreProgress> stream,
+        Func<RestoreProgress, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (await stream.MoveNext(timeout.Token))
+        {
+            if (condition(stream.Current)) return stream.Current;
+        }
+        throw new InvalidOperationException("the watch stream ended before the expected progress");
+    }
+}

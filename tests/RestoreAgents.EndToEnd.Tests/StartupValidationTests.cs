@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+using RestoreAgents.Testing;
+
+namespace RestoreAgents.EndToEnd.Tests;
+
+/// <summary>A setting that cannot work stops the data agent at start, naming the setting.</summary>
+[Collection(AgentsCollection.Name)]
+public sealed class StartupValidationTests(AgentsFixture agents)
+{
+    [Theory]
+    [InlineData("--DataAgent:Cloud:MaxRetries=-1", "MaxRetries")]
+    [InlineData("--DataAgent:Cloud:NetworkTimeout=00:00:00", "NetworkTimeout")]
+    [InlineData("--DataAgent:MountPath= ", "DataAgent:MountPath")]
+    [InlineData("--DataAgent:PageSizeBytes=8388608", "DataAgent:PageSizeBytes")]
+    public async Task Start_WithASettingThatCannotWork_FailsNamingIt(string setting, string named)
+    {
+        using var folder = new TempDirectory("invalid-agent");
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(
+            () => agents.StartDataAgentAsync(folder.Combine("cache"), setting));
+
+        Assert.Contains(named, error.Message);
+    }
+}
