@@ -1,8 +1,7 @@
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
-using RestoreAgents.Telemetry;
+using RestoreAgents.Hosting;
 
 namespace RestoreAgents.DataAgent;
 
@@ -11,15 +10,8 @@ public static class DataAgentHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // Settings sit beside the binary, wherever the host is started from (systemd, the demo, tests).
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
-        builder.AddRestoreAgentsTelemetry(DataAgentTelemetry.Name);
+        var builder = AgentHost.CreateBuilder(args, DataAgentTelemetry.Name, "cache", CacheHealth.Check,
+            grpc => grpc.Interceptors.Add<RestoreExceptionInterceptor>());
 
         builder.Services.AddOptions<DataAgentOptions>()
             .BindConfiguration(DataAgentOptions.Section)
@@ -37,16 +29,8 @@ public static class DataAgentHost
         builder.Services.AddSingleton<RestoreJobRegistry>();
         builder.Services.AddHostedService<JobShutdownService>();
 
-        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<RestoreExceptionInterceptor>());
-        builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck("cache", () => CacheHealth.Check(builder.Configuration));
-
         configure?.Invoke(builder);
 
-        var app = builder.Build();
-        app.MapGrpcService<DataAgentService>();
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
-        return app;
+        return AgentHost.Build<DataAgentService>(builder);
     }
 }

@@ -1,8 +1,7 @@
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using RestoreAgents.Hosting;
 using RestoreAgents.MediaAgent.Services;
 using RestoreAgents.Store;
-using RestoreAgents.Telemetry;
 
 namespace RestoreAgents.MediaAgent;
 
@@ -11,15 +10,8 @@ public static class MediaAgentHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // Settings sit beside the binary, wherever the host is started from (systemd, the demo, tests).
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
-        builder.AddRestoreAgentsTelemetry(MediaAgentTelemetry.Name);
+        var builder = AgentHost.CreateBuilder(args, MediaAgentTelemetry.Name, "store", StoreHealth.Check,
+            grpc => grpc.Interceptors.Add<StoreExceptionInterceptor>());
 
         builder.Services.AddOptions<MediaAgentOptions>()
             .BindConfiguration(MediaAgentOptions.Section)
@@ -30,17 +22,7 @@ public static class MediaAgentHost
         builder.Services.AddSingleton(services =>
             new SecondaryCopyStore(services.GetRequiredService<IOptions<MediaAgentOptions>>().Value.StorePath));
 
-        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<StoreExceptionInterceptor>());
-        builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks()
-            .AddCheck("store", () => StoreHealth.Check(builder.Configuration));
-
         configure?.Invoke(builder);
-
-        var app = builder.Build();
-        app.MapGrpcService<MediaAgentService>();
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
-        return app;
+        return AgentHost.Build<MediaAgentService>(builder);
     }
 }

@@ -42,9 +42,11 @@ internal sealed class RestoreRunner(
                 job.Snapshot().BlobUrl);
             return (RestoreState.Completed, "");
         }
-        catch (Exception e) when (cancellationToken.IsCancellationRequested && IsCancellation(e))
+        catch (Exception e) when (cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Restore {Job} was cancelled", job.Id);
+            // Cancelling tears down the media agent's stream and the uploads, which then fail in their own words
+            // (Cancelled, "request aborted"): the cause is the cancel.
+            logger.LogWarning("Restore {Job} was cancelled ({Detail})", job.Id, e.Message);
             return (RestoreState.Cancelled, "cancelled");
         }
         catch (Exception e)
@@ -132,10 +134,6 @@ internal sealed class RestoreRunner(
                 $"the media agent at {media.Address} ended the stream of copy '{job.Copy.Name}' after {received} "
                 + $"of {job.Copy.AllocatedBytes} bytes");
     }
-
-    /// <summary>A cancelled gRPC call to the media agent ends in an RpcException, not an OperationCanceledException.</summary>
-    private static bool IsCancellation(Exception e) =>
-        e is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled };
 
     private void TryDelete(string directory)
     {

@@ -1,50 +1,18 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
+using RestoreAgents.Hosting;
 using RestoreAgents.Store;
 
 namespace RestoreAgents.MediaAgent.Services;
 
-/// <summary>Maps the store's exceptions to gRPC status codes in one place, so services stay translations.</summary>
-public sealed class StoreExceptionInterceptor(ILogger<StoreExceptionInterceptor> logger) : Interceptor
+/// <summary>The store's exceptions as gRPC statuses: a corrupt chunk is DataLoss, naming the copy and offset.</summary>
+public sealed class StoreExceptionInterceptor(ILogger<StoreExceptionInterceptor> logger)
+    : StatusMappingInterceptor(logger)
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request,
-        ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    protected override Status? ToStatus(Exception exception) => exception switch
     {
-        try
-        {
-            return await continuation(request, context);
-        }
-        catch (Exception e) when (ToStatus(e) is { } status)
-        {
-            throw Fail(context, e, status);
-        }
-    }
-
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request,
-        IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        try
-        {
-            await continuation(request, responseStream, context);
-        }
-        catch (Exception e) when (ToStatus(e) is { } status)
-        {
-            throw Fail(context, e, status);
-        }
-    }
-
-    private RpcException Fail(ServerCallContext context, Exception e, Status status)
-    {
-        logger.LogWarning(e, "{Method} failed: {Status}", context.Method, status.Detail);
-        return new RpcException(status);
-    }
-
-    private static Status? ToStatus(Exception e) => e switch
-    {
-        CopyNotFoundException => new Status(StatusCode.NotFound, e.Message),
-        CorruptChunkException => new Status(StatusCode.DataLoss, e.Message),
-        ArgumentException => new Status(StatusCode.InvalidArgument, e.Message),
+        CopyNotFoundException => new Status(StatusCode.NotFound, exception.Message),
+        CorruptChunkException => new Status(StatusCode.DataLoss, exception.Message),
+        ArgumentException => new Status(StatusCode.InvalidArgument, exception.Message),
         _ => null,
     };
 }
