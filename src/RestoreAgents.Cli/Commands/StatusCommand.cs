@@ -7,33 +7,20 @@ using Spectre.Console;
 namespace RestoreAgents.Cli.Commands;
 
 /// <summary>`restorectl status [JOB]`: the data agent's jobs with their state, progress and error.</summary>
-public sealed class StatusCommand : Command
+public sealed class StatusCommand : DataAgentJobCommand
 {
-    private readonly CliEnvironment _environment;
-    private readonly AgentClientFactory _agents;
-    private readonly Option<Uri> _dataAgent;
-    private readonly Argument<string?> _job = CommonOptions.JobId("Show only this job.", required: false);
-
     public StatusCommand(CliEnvironment environment, AgentClientFactory agents)
-        : base("status", "List restore jobs on a data agent: id, state, progress and error.")
+        : base("status", "List restore jobs on a data agent: id, state, progress and error.",
+            "Show only this job.", jobRequired: false, environment, agents)
     {
-        ArgumentNullException.ThrowIfNull(environment);
-        ArgumentNullException.ThrowIfNull(agents);
-        _environment = environment;
-        _agents = agents;
-        _dataAgent = CommonOptions.DataAgent(environment);
-        Options.Add(_dataAgent);
-        Arguments.Add(_job);
-        SetAction(RunAsync);
     }
 
-    private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    protected override async Task<int> RunAsync(AgentConnection<DataAgent.DataAgentClient> agent, string jobId,
+        CancellationToken cancellationToken)
     {
-        using var agent = _agents.DataAgent(parseResult.GetRequiredValue(_dataAgent));
         var response = await agent.CallAsync((client, options) =>
             client.ListRestoresAsync(new ListRestoresRequest(), options), cancellationToken).ConfigureAwait(false);
 
-        var jobId = parseResult.GetValue(_job);
         var jobs = string.IsNullOrEmpty(jobId)
             ? response.Jobs.ToList()
             : response.Jobs.Where(j => j.JobId == jobId).ToList();
@@ -41,7 +28,7 @@ public sealed class StatusCommand : Command
             throw new AgentRequestException(agent.Endpoint, Grpc.Core.StatusCode.NotFound, $"no job '{jobId}'");
         if (jobs.Count == 0)
         {
-            _environment.Output.WriteLine($"no restore jobs on the data agent at {agent.Endpoint.Display}");
+            Environment.Output.WriteLine($"no restore jobs on the data agent at {agent.Endpoint.Display}");
             return ExitCodes.Success;
         }
 
@@ -50,7 +37,7 @@ public sealed class StatusCommand : Command
             table.AddRow(Markup.Escape(job.JobId), Markup.Escape(StateText(job)), Markup.Escape(job.CopyName),
                 Markup.Escape(RestoreProgressText.Bytes(job)), job.PagesUploaded.ToString(),
                 Markup.Escape(job.Error));
-        _environment.Console.Write(table);
+        Environment.Console.Write(table);
         return ExitCodes.Success;
     }
 
