@@ -420,8 +420,18 @@ public sealed class PageCacheFileSystem : IPseudoDiskFileSystem
     {
         Interlocked.Increment(ref _failures);
         PseudoDiskLog.OperationFailed(_logger, operation, file.Path, exception);
-        return exception is OperationCanceledException && _stopping.IsCancellationRequested ? -Errno.EINTR : -Errno.EIO;
+        return exception switch
+        {
+            OperationCanceledException when _stopping.IsCancellationRequested => -Errno.EINTR,
+            // On Linux an IOException from a system call carries its errno: a full cache disk reaches the writer
+            // as ENOSPC, which says what to do, rather than as EIO.
+            IOException { HResult: > 0 and <= MaxErrno } io => -io.HResult,
+            _ => -Errno.EIO,
+        };
     }
+
+    /// <summary>The largest errno Linux defines is below this; an IOException's HResult above it is no errno.</summary>
+    private const int MaxErrno = 4095;
 
     private void RecordLargestWrite(int length)
     {

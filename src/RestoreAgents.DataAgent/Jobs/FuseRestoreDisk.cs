@@ -135,6 +135,7 @@ internal sealed class FuseRestoreDisk : IRestoreDisk
             // the cache has nothing better to say than the kernel
         }
         var where = length > 0 ? $" {length} bytes at offset {offset} of" : "";
-        return new IOException($"{doing}{where} '{Path}' on the pseudo-disk failed: {error.Message}", error);
+        return new IOException($"{doing}{where} '{Path}' on the pseudo-disk failed: {error.Message} "
+            + $"(its page cache file is '{_cache.CacheFilePath}')", error);
     }
 }

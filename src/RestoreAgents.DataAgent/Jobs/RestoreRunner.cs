@@ -88,7 +88,15 @@ internal sealed class RestoreRunner(
 
             await using (var disk = await disks.CreateAsync(job, cache, cancellationToken))
             {
-                await StreamBlocksAsync(job, disk, cancellationToken);
+                try
+                {
+                    await StreamBlocksAsync(job, disk, cancellationToken);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await KeepCachedPagesAsync(job, cache, e);
+                    throw;
+                }
                 using (DataAgentTelemetry.Source.StartActivity("cache.flush"))
                     await disk.CompleteAsync(cancellationToken);
             }
@@ -134,6 +142,29 @@ internal sealed class RestoreRunner(
                 $"the media agent at {media.Address} ended the stream of copy '{job.Copy.Name}' after {received} "
                 + $"of {job.Copy.AllocatedBytes} bytes");
     }
+
+    /// <summary>
+    /// The stream or the cache failed, but what already reached the cache is restored data: upload it, so the
+    /// blob keeps everything that arrived (a retry or a resume need not fetch it again). Bounded, and best effort:
+    /// when the cloud is what failed, this ends at once.
+    /// </summary>
+    private async Task KeepCachedPagesAsync(RestoreJob job, PageCache.PageCache cache, Exception failure)
+    {
+        using var timeout = new CancellationTokenSource(KeepCachedPagesTimeout);
+        try
+        {
+            await cache.FlushAsync(timeout.Token);
+            logger.LogInformation("Restore {Job} failed ({Error}); the {Pages} pages that reached the cache are in the blob",
+                job.Id, failure.Message, cache.Statistics.PagesUploaded);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Restore {Job}: the pages in the cache could not be uploaded after the failure: {Error}",
+                job.Id, e.Message);
+        }
+    }
+
+    private static readonly TimeSpan KeepCachedPagesTimeout = TimeSpan.FromMinutes(1);
 
     private void TryDelete(string directory)
     {
