@@ -27,6 +27,8 @@ public static class DataAgentHost
                 : services.GetRequiredService<DirectRestoreDiskFactory>());
         builder.Services.AddSingleton<RestoreRunner>();
         builder.Services.AddSingleton<RestoreJobRegistry>();
+        builder.Services.AddHostedService<StaleCacheCleaner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<FuseRestoreDiskFactory>());
         builder.Services.AddHostedService<JobShutdownService>();
 
         configure?.Invoke(builder);

@@ -31,4 +31,9 @@ internal static partial class PseudoDiskLog
 
     [LoggerMessage(8, LogLevel.Error, "the FUSE loop of '{MountPath}' ended with {Result}")]
     public static partial void LoopFailed(ILogger logger, string mountPath, int result);
+
+    [LoggerMessage(9, LogLevel.Warning,
+        "the pseudo-disk mount at '{MountPath}' did not answer (its process was killed while writing into it); "
+        + "its FUSE connection {Device} was aborted")]
+    public static partial void HungMountAborted(ILogger logger, string mountPath, string device);
 }

@@ -10,7 +10,7 @@ public sealed class MountTableTests
         var entry = MountTable.Parse(
             "99 30 0:61 / /tmp/a\\040b rw,nosuid,nodev,relatime shared:50 - fuse.restoreagents restoreagents rw,user_id=0");
 
-        Assert.Equal(new MountEntry("/tmp/a b", "fuse.restoreagents", "restoreagents"), entry);
+        Assert.Equal(new MountEntry("/tmp/a b", "fuse.restoreagents", "restoreagents", "0:61"), entry);
         Assert.True(entry!.Value.IsFuse);
     }
 
@@ -19,7 +19,7 @@ public sealed class MountTableTests
     {
         var entry = MountTable.Parse("36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 propagate_from:2 - ext3 /dev/root rw");
 
-        Assert.Equal(new MountEntry("/mnt2", "ext3", "/dev/root"), entry);
+        Assert.Equal(new MountEntry("/mnt2", "ext3", "/dev/root", "98:0"), entry);
         Assert.False(entry!.Value.IsFuse);
     }
 

@@ -4,12 +4,13 @@ using RestoreAgents.PseudoDisk;
 namespace RestoreAgents.DataAgent.Jobs;
 
 /// <summary>
-/// Restores through the FUSE pseudo-disk: mounts it at DataAgent:MountPath when the first job needs it (a host
-/// without FUSE still starts, and its jobs fail naming the missing part), serves each job's disk as
-/// <c>MountPath/JOB/COPY.vhd</c>, and unmounts when the agent stops.
+/// Restores through the FUSE pseudo-disk: mounts it at DataAgent:MountPath when the agent starts (clearing what a
+/// killed agent left there) or, if that failed, when the next job needs it — a host without FUSE still starts,
+/// and its jobs fail naming the missing part. Serves each job's disk as <c>MountPath/JOB/COPY.vhd</c>, and
+/// unmounts when the agent stops.
 /// </summary>
 internal sealed class FuseRestoreDiskFactory(IOptions<DataAgentOptions> options, ILogger<FuseRestoreDiskFactory> logger)
-    : IRestoreDiskFactory, IAsyncDisposable
+    : IRestoreDiskFactory, IHostedService, IAsyncDisposable
 {
     private readonly SemaphoreSlim _mounting = new(1, 1);
     private PseudoDiskMount? _mount;
@@ -23,6 +24,21 @@ internal sealed class FuseRestoreDiskFactory(IOptions<DataAgentOptions> options,
         logger.LogInformation("Restore {Job} writes through the pseudo-disk file {Path}", job.Id, disk.Path);
         return disk;
     }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.PseudoDisk != PseudoDiskMode.Fuse) return;
+        try
+        {
+            await MountAsync(cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            logger.LogWarning("Restore jobs will fail until this is fixed: {Error}", e.Message);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

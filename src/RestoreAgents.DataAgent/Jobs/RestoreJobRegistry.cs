@@ -97,7 +97,10 @@ internal sealed class RestoreJobRegistry(
             _jobs.TryRemove(job.Id, out _);
     }
 
-    private static string NewJobId() => "r-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    private static string NewJobId() => JobIdPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    /// <summary>Every job id starts so; a job's cache folder is named by its id.</summary>
+    public const string JobIdPrefix = "r-";
 
     public void Dispose()
     {

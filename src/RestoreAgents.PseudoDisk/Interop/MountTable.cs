@@ -19,15 +19,17 @@ internal static class MountTable
     }
 
     /// <summary>
-    /// "36 35 98:0 /root /mnt/point rw,noatime master:1 - fstype source super-options": field 5 is the mount
-    /// point, the two fields after " - " are the type and the source; spaces and the like are octal escapes.
+    /// "36 35 98:0 /root /mnt/point rw,noatime master:1 - fstype source super-options": field 3 is the device,
+    /// field 5 the mount point, the two fields after " - " are the type and the source; spaces and the like are
+    /// octal escapes.
     /// </summary>
     public static MountEntry? Parse(string line)
     {
         var fields = line.Split(' ');
         int separator = Array.IndexOf(fields, "-");
         if (fields.Length < 5 || separator < 5 || separator + 2 >= fields.Length) return null;
-        return new MountEntry(Unescape(fields[4]), Unescape(fields[separator + 1]), Unescape(fields[separator + 2]));
+        return new MountEntry(Unescape(fields[4]), Unescape(fields[separator + 1]), Unescape(fields[separator + 2]),
+            fields[2]);
     }
 
     public static string Unescape(string field)

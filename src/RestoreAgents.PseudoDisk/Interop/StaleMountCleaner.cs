@@ -7,8 +7,14 @@ namespace RestoreAgents.PseudoDisk.Interop;
 /// fails with "Transport endpoint is not connected". A mount that still answers belongs to a live process and
 /// is left alone.
 /// </summary>
-internal sealed class StaleMountCleaner(Fusermount fusermount, ILogger logger, string mountInfoPath = MountTable.MountInfoPath)
+internal sealed class StaleMountCleaner(Fusermount fusermount, ILogger logger,
+    string mountInfoPath = MountTable.MountInfoPath, FuseConnections? connections = null)
 {
+    /// <summary>The type of the pseudo-disk's own mounts in mountinfo (fsname and subtype set by FuseSession).</summary>
+    public const string OwnFileSystemType = "fuse.restoreagents";
+
+    private readonly FuseConnections _connections = connections ?? new FuseConnections();
+
     /// <summary>How long a mount may take to answer statfs before it counts as hung.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
@@ -25,6 +31,17 @@ internal sealed class StaleMountCleaner(Fusermount fusermount, ILogger logger, s
                     $"already mounted ({entry.FileSystemType} from '{entry.Source}') and answering, so another "
                     + $"process serves it: stop that process, or unmount it with 'fusermount3 -u {mountPath}', or "
                     + "choose another mount path");
+            if (error < 0 && entry.FileSystemType == OwnFileSystemType)
+            {
+                // A pseudo-disk of ours that does not answer: its process was killed while writing into it and
+                // hangs in exit (see FuseConnections). Aborting the connection lets it end and frees the path.
+                if (await _connections.AbortAsync(entry.Device, cancellationToken).ConfigureAwait(false) is { } why)
+                    throw new PseudoDiskMountException(mountPath,
+                        $"a pseudo-disk mount there does not answer and its connection could not be aborted: {why}; "
+                        + $"find its process with 'fuser -m {mountPath}', kill it, then 'fusermount3 -u -z {mountPath}'");
+                PseudoDiskLog.HungMountAborted(logger, mountPath, entry.Device);
+                error = Errno.ECONNABORTED;
+            }
             if (error is not (Errno.ENOTCONN or Errno.ECONNABORTED))
                 throw new PseudoDiskMountException(mountPath,
                     $"mounted ({entry.FileSystemType} from '{entry.Source}') but statfs failed with errno {error}"
