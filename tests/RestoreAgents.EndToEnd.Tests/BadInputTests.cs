@@ -88,6 +88,11 @@ public sealed class BadInputTests(AgentsFixture agents)
         Assert.Contains("corrupt", result.Error);
         Assert.Contains((2 * MiB).ToString(), result.Error);
         Assert.True(result.BytesRestored >= 2 * MiB, "the blocks before the damage were restored");
+        // What arrived before the damage is in the blob, not thrown away with the cache.
+        var blob = await File.ReadAllBytesAsync(await _driver.DownloadAsync("corrupt.vhd"));
+        var original = await File.ReadAllBytesAsync(image);
+        Assert.True(blob.AsSpan(0, 2 * (int)MiB).SequenceEqual(original.AsSpan(0, 2 * (int)MiB)),
+            "the two blocks before the corrupt one are not in the blob");
         await AssertDataAgentStillServesAsync();
     }
 
