@@ -4,20 +4,24 @@ using RestoreAgents.Cloud;
 namespace RestoreAgents.Cli;
 
 /// <summary>
-/// The page blob options of restore and download: --container, --blob and exactly one of --connection-string or
-/// --sas-url, where RESTOREAGENTS_CONNECTION_STRING stands in for --connection-string so secrets stay off the
-/// command line (and out of --help, which is why it is not a default value).
+/// The page blob options of restore, download and mount: --container, --blob (not for mount, which takes the whole
+/// container) and exactly one of --connection-string or --sas-url, where RESTOREAGENTS_CONNECTION_STRING stands in
+/// for --connection-string so secrets stay off the command line (and out of --help, which is why it is not a
+/// default value).
 /// </summary>
 public sealed class DestinationOptions
 {
     public const string ConnectionStringVariable = "RESTOREAGENTS_CONNECTION_STRING";
 
     private readonly CliEnvironment _environment;
+    private readonly bool _withBlob;
 
-    public DestinationOptions(CliEnvironment environment)
+    /// <param name="withBlob">False for commands on the whole container: no --blob.</param>
+    public DestinationOptions(CliEnvironment environment, bool withBlob = true)
     {
         ArgumentNullException.ThrowIfNull(environment);
         _environment = environment;
+        _withBlob = withBlob;
     }
 
     public Option<string> Container { get; } = new("--container")
@@ -49,7 +53,7 @@ public sealed class DestinationOptions
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Container);
-        command.Options.Add(Blob);
+        if (_withBlob) command.Options.Add(Blob);
         command.Options.Add(ConnectionString);
         command.Options.Add(SasUrl);
         command.Validators.Add(result =>
@@ -66,7 +70,10 @@ public sealed class DestinationOptions
         });
     }
 
-    /// <summary>The destination, checked by the same rules the data agent applies (a usage error otherwise).</summary>
+    /// <summary>
+    /// The destination, checked by the same rules the data agent applies (a usage error otherwise); without --blob,
+    /// its blob name is empty.
+    /// </summary>
     public PageBlobDestination Resolve(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
@@ -75,10 +82,11 @@ public sealed class DestinationOptions
             ? NullIfBlank(parseResult.GetValue(ConnectionString)) ?? _environment.Variables(ConnectionStringVariable)
             : null;
         var destination = new PageBlobDestination(connectionString, NullIfBlank(sasUrl),
-            parseResult.GetValue(Container) ?? "", parseResult.GetValue(Blob) ?? "");
+            parseResult.GetValue(Container) ?? "", _withBlob ? parseResult.GetValue(Blob) ?? "" : "");
         try
         {
-            destination.Validate();
+            if (_withBlob) destination.Validate();
+            else destination.ValidateContainer();
         }
         catch (ArgumentException e)
         {

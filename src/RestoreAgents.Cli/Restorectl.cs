@@ -24,6 +24,7 @@ public static class Restorectl
             new WatchCommand(environment, agents),
             new CancelCommand(environment, agents),
             new DownloadCommand(environment),
+            new MountCommand(environment),
         };
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new ExitCodesHelpAction((HelpAction)help.Action!);

@@ -15,5 +15,7 @@ internal sealed record BlobLocation(string AccountEndpoint, string Container, st
             PageBlobDestination.WithoutQuery(blobUri), usesContainerSas);
     }
 
-    public override string ToString() => $"page blob '{BlobName}' in container '{Container}' at {AccountEndpoint}";
+    public override string ToString() => BlobName.Length == 0
+        ? $"container '{Container}' at {AccountEndpoint}"
+        : $"page blob '{BlobName}' in container '{Container}' at {AccountEndpoint}";
 }

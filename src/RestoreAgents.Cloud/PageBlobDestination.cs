@@ -14,6 +14,9 @@ namespace RestoreAgents.Cloud;
 public sealed record PageBlobDestination(string? ConnectionString, string? ContainerSasUrl, string Container,
     string BlobName)
 {
+    /// <summary>The container's name: <see cref="Container"/>, or the one the SAS URL names.</summary>
+    public string ContainerName => ResolveContainer();
+
     /// <summary>True when the destination is reached through a container SAS URL.</summary>
     public bool UsesContainerSas => !string.IsNullOrWhiteSpace(ContainerSasUrl);
 
@@ -22,7 +25,12 @@ public sealed record PageBlobDestination(string? ConnectionString, string? Conta
     /// one of the connection string and the SAS URL is given, it parses, and the container and blob names follow
     /// Azure's rules. Sends no request.
     /// </summary>
-    public void Validate()
+    public void Validate() => Validate(requireBlobName: true);
+
+    /// <summary>The same checks, leaving the blob name out: for calls on the whole container.</summary>
+    public void ValidateContainer() => Validate(requireBlobName: false);
+
+    private void Validate(bool requireBlobName)
     {
         bool hasConnectionString = !string.IsNullOrWhiteSpace(ConnectionString);
         if (hasConnectionString == UsesContainerSas)
@@ -33,7 +41,7 @@ public sealed record PageBlobDestination(string? ConnectionString, string? Conta
         string container = ResolveContainer();
         if (StorageNames.ContainerNameProblem(container) is { } containerProblem)
             throw Invalid(containerProblem);
-        if (StorageNames.BlobNameProblem(BlobName) is { } blobProblem)
+        if (requireBlobName && StorageNames.BlobNameProblem(BlobName) is { } blobProblem)
             throw Invalid(blobProblem);
         if (hasConnectionString)
             CheckConnectionString();

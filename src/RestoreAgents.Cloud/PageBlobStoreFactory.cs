@@ -96,13 +96,71 @@ public static class PageBlobStoreFactory
         return new AzurePageBlobStore(blob, properties.ContentLength, location, options);
     }
 
-    private static (BlobContainerClient Container, PageBlobClient Blob, BlobLocation Location) Connect(
+    /// <summary>The page blobs of the destination's container (its blob name is not used), by name.</summary>
+    /// <exception cref="CloudDestinationException">The container is missing or the account refused.</exception>
+    public static async Task<IReadOnlyList<PageBlobListing>> ListAsync(PageBlobDestination destination,
+        PageBlobStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(options);
+        destination.ValidateContainer();
+        options.Validate();
+        var (container, location) = ConnectContainer(destination, options);
+        using var activity = CloudTelemetry.Start("page_blob.list", location.Url);
+        var blobs = new List<PageBlobListing>();
+        try
+        {
+            await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken)
+                .ConfigureAwait(false))
+            {
+                if (item.Properties.BlobType == BlobType.Page)
+                    blobs.Add(new PageBlobListing(item.Name, item.Properties.ContentLength ?? 0));
+            }
+        }
+        catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
+        {
+            CloudTelemetry.Fail(activity, e);
+            throw new CloudErrors(location, options).Translate(e, "list the blobs of");
+        }
+        return blobs;
+    }
+
+    /// <summary>Deletes the page blob; true when it was there.</summary>
+    public static async Task<bool> DeleteAsync(PageBlobDestination destination, PageBlobStoreOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(options);
+        destination.Validate();
+        options.Validate();
+        var (_, blob, location) = Connect(destination, options);
+        using var activity = CloudTelemetry.Start("page_blob.delete", location.Url);
+        try
+        {
+            return (await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
+        {
+            CloudTelemetry.Fail(activity, e);
+            throw new CloudErrors(location, options).Translate(e, "delete");
+        }
+    }
+
+    private static (BlobContainerClient Container, BlobLocation Location) ConnectContainer(
         PageBlobDestination destination, PageBlobStoreOptions options)
     {
         var clientOptions = options.ToClientOptions();
         var container = destination.UsesContainerSas
             ? new BlobContainerClient(destination.ContainerSasUri(), clientOptions)
             : new BlobContainerClient(destination.ConnectionString, destination.Container, clientOptions);
+        return (container, BlobLocation.From(container.Uri, container.Uri, container.Name, "",
+            destination.UsesContainerSas));
+    }
+
+    private static (BlobContainerClient Container, PageBlobClient Blob, BlobLocation Location) Connect(
+        PageBlobDestination destination, PageBlobStoreOptions options)
+    {
+        var (container, _) = ConnectContainer(destination, options);
         var blob = container.GetPageBlobClient(destination.BlobName);
         var location = BlobLocation.From(container.Uri, blob.Uri, container.Name, destination.BlobName,
             destination.UsesContainerSas);

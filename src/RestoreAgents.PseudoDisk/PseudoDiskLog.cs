@@ -5,7 +5,7 @@ namespace RestoreAgents.PseudoDisk;
 /// <summary>The driver's log messages, generated once (no formatting cost when the level is off).</summary>
 internal static partial class PseudoDiskLog
 {
-    [LoggerMessage(1, LogLevel.Error, "pseudo-disk {Operation} of '{Path}' failed; answered EIO")]
+    [LoggerMessage(1, LogLevel.Error, "pseudo-disk {Operation} of '{Path}' failed")]
     public static partial void OperationFailed(ILogger logger, string operation, string path, Exception exception);
 
     [LoggerMessage(2, LogLevel.Information, "pseudo-disk mounted at '{MountPath}' (direct_io {DirectIo})")]
