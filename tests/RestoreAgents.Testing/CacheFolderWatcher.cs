@@ -1,15 +1,21 @@
-namespace RestoreAgents.EndToEnd.Tests;
+namespace RestoreAgents.Testing;
 
-/// <summary>Samples the bytes in the data agent's cache folder while a restore runs, keeping the largest seen.</summary>
-internal sealed class CacheFolderWatcher : IAsyncDisposable
+/// <summary>
+/// Samples the bytes in the data agent's cache folder while a restore runs, keeping the largest seen. The tests
+/// check the bound with it; the benchmark reports it as the proxy's peak local disk.
+/// </summary>
+public sealed class CacheFolderWatcher : IAsyncDisposable
 {
     private readonly string _folder;
+    private readonly TimeSpan _interval;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampling;
 
-    public CacheFolderWatcher(string folder)
+    /// <param name="interval">Time between samples: 5 ms by default, short enough to see a page come and go.</param>
+    public CacheFolderWatcher(string folder, TimeSpan? interval = null)
     {
         _folder = folder;
+        _interval = interval ?? TimeSpan.FromMilliseconds(5);
         _sampling = Task.Run(SampleAsync);
     }
 
@@ -20,7 +26,7 @@ internal sealed class CacheFolderWatcher : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             PeakBytes = Math.Max(PeakBytes, CurrentBytes());
-            try { await Task.Delay(5, _stop.Token); }
+            try { await Task.Delay(_interval, _stop.Token); }
             catch (OperationCanceledException) { }
         }
     }

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RestoreAgents.Bench.Harness;
+using RestoreAgents.Protocol.V1;
+using RestoreAgents.Testing;
+
+namespace RestoreAgents.Bench.Contenders;
+
+/// <summary>
+/// A real restore: a fresh data agent process (so its memory high-water mark is this run's alone) with
+/// DataAgent:PseudoDisk=<paramref name="pseudoDisk"/>, a StartRestore over gRPC, timed until WatchRestore reports
+/// the job completed. Verification inside the agent is off; the harness checks every blob afterwards instead.
+/// </summary>
+public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettings settings, string pseudoDisk)
+    : IContender
+{
+    public string Name => $"e2e-{pseudoDisk}";
+
+    public string Description => pseudoDisk == "fuse"
+        ? "media agent → gRPC → data agent writing through its FUSE pseudo-disk file → page cache → Put Page"
+        : "media agent → gRPC → data agent writing straight into its page cache → Put Page";
+
+    public async Task<ContenderRun> RunAsync(RunSlot slot, CancellationToken cancellationToken)
+    {
+        var cacheFolder = slot.Combine("cache");
+        Directory.CreateDirectory(cacheFolder);
+        await using var agent = await AgentProcess.StartAsync("data agent", "RestoreAgents.DataAgent",
+            [
+                $"--DataAgent:CacheDirectory={cacheFolder}",
+                $"--DataAgent:PseudoDisk={pseudoDisk}",
+                $"--DataAgent:MountPath={slot.Combine("mount")}",
+                $"--DataAgent:PageSizeBytes={BenchSettings.PageSize}",
+                $"--DataAgent:CacheSizeBytes={settings.CacheBytes}",
+                $"--DataAgent:UploadParallelism={settings.UploadParallelism}",
+                "--Logging:LogLevel:Default=Warning",
+            ],
+            slot.Combine("data-agent.log"),
+            (channel, token) => new DataAgent.DataAgentClient(channel)
+                .ListRestoresAsync(new ListRestoresRequest(), cancellationToken: token).ResponseAsync,
+            cancellationToken);
+
+        using var channel = GrpcChannel.ForAddress(agent.Url);
+        var client = new DataAgent.DataAgentClient(channel);
+        var request = new StartRestoreRequest
+        {
+            MediaAgentUrl = rig.MediaAgent.Url.ToString(),
+            CopyName = disk.CopyName,
+            Destination = new PageBlobDestination
+            {
+                ConnectionString = rig.Azurite.ConnectionString,
+                Container = BenchRig.Container,
+                BlobName = slot.BlobName,
+            },
+            PageSizeBytes = BenchSettings.PageSize,
+            CacheSizeBytes = (ulong)settings.CacheBytes,
+            Verify = false,
+        };
+
+        var startRss = agent.Memory().RssBytes;
+        var cpuBefore = agent.CpuTime();
+        RestoreProgress last;
+        TimeSpan wall;
+        CacheFolderWatcher watcher;
+        await using (watcher = new CacheFolderWatcher(cacheFolder, TimeSpan.FromMilliseconds(10)))
+        {
+            var clock = Stopwatch.StartNew();
+            var started = await client.StartRestoreAsync(request, cancellationToken: cancellationToken);
+            last = await WatchToEndAsync(client, started.JobId, cancellationToken);
+            wall = clock.Elapsed;
+        }
+        var cpu = agent.CpuTime() - cpuBefore;
+        var memory = agent.Memory();
+
+        if (last.State != RestoreState.Completed)
+            throw new InvalidOperationException(
+                $"{Name}: job {last.JobId} ended {last.State}: {last.Error}\ndata agent log {agent.LogPath} ends:\n"
+                + agent.LogTail());
+
+        var measurement = new Measurement
+        {
+            Contender = Name,
+            Repetition = slot.Repetition,
+            Wall = wall,
+            PeakRssBytes = memory.PeakRssBytes,
+            StartRssBytes = startRss,
+            PeakLocalDiskBytes = watcher.PeakBytes,
+            CpuTime = cpu,
+            PagesUploaded = (long)last.PagesUploaded,
+        };
+        return new ContenderRun(measurement, new BlobOutput(slot.BlobName, HasFooter: true));
+    }
+
+    private static async Task<RestoreProgress> WatchToEndAsync(DataAgent.DataAgentClient client, string jobId,
+        CancellationToken cancellationToken)
+    {
+        using var watch = client.WatchRestore(new WatchRestoreRequest { JobId = jobId },
+            cancellationToken: cancellationToken);
+        RestoreProgress? last = null;
+        await foreach (var progress in watch.ResponseStream.ReadAllAsync(cancellationToken))
+            last = progress;
+        return last ?? throw new InvalidOperationException($"job {jobId} sent no progress");
+    }
+}

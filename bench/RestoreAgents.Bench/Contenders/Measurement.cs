@@ -1,0 +1,31 @@
+namespace RestoreAgents.Bench.Contenders;
+
+/// <summary>What one run of one contender took and used.</summary>
+public sealed record Measurement
+{
+    public required string Contender { get; init; }
+    public required int Repetition { get; init; }
+
+    /// <summary>The timed window: from the first request (StartRestore, the first write) to the disk being whole.</summary>
+    public required TimeSpan Wall { get; init; }
+
+    /// <summary>Named parts of the window, for contenders that have phases (two-phase).</summary>
+    public IReadOnlyList<PhaseTime> Phases { get; init; } = [];
+
+    /// <summary>VmHWM of the measured process: the data agent, or the harness worker that did the work.</summary>
+    public required long PeakRssBytes { get; init; }
+
+    /// <summary>Resident memory of that process when the window opened, for reading the peak against.</summary>
+    public required long StartRssBytes { get; init; }
+
+    /// <summary>The most bytes the run held on the proxy's local disk (cache folder, or the local disk file).</summary>
+    public required long PeakLocalDiskBytes { get; init; }
+
+    /// <summary>User + system CPU of the measured process within the window.</summary>
+    public required TimeSpan CpuTime { get; init; }
+
+    /// <summary>Put Page calls that carried data: the same disk should cost every contender the same pages.</summary>
+    public required long PagesUploaded { get; init; }
+}
+
+public sealed record PhaseTime(string Name, TimeSpan Wall);

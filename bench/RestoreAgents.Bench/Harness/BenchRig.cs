@@ -1,0 +1,61 @@
+using RestoreAgents.Cloud;
+using RestoreAgents.Protocol.V1;
+using RestoreAgents.Testing;
+
+namespace RestoreAgents.Bench.Harness;
+
+/// <summary>
+/// The parts that stay up for the whole benchmark, shared by every contender alike: Azurite in memory (the
+/// cloud) and one media agent serving the disk's copy (the backup host).
+/// </summary>
+public sealed class BenchRig : IAsyncDisposable
+{
+    public const string Container = "bench";
+
+    private BenchRig(AzuriteFixture azurite, AgentProcess mediaAgent)
+    {
+        Azurite = azurite;
+        MediaAgent = mediaAgent;
+    }
+
+    public AzuriteFixture Azurite { get; }
+    public AgentProcess MediaAgent { get; }
+
+    /// <summary>Every contender's blob calls retry alike: the data agent's default.</summary>
+    public PageBlobStoreOptions CloudOptions { get; } = new();
+
+    public static async Task<BenchRig> StartAsync(SourceDisk disk, string logFolder, CancellationToken cancellationToken)
+    {
+        var azurite = new AzuriteFixture();
+        try
+        {
+            await azurite.InitializeAsync();
+            var mediaAgent = await AgentProcess.StartAsync("media agent", "RestoreAgents.MediaAgent",
+                [$"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning"],
+                Path.Combine(logFolder, "media-agent.log"),
+                (channel, token) => new MediaAgent.MediaAgentClient(channel)
+                    .DescribeCopyAsync(new DescribeCopyRequest { CopyName = disk.CopyName }, cancellationToken: token)
+                    .ResponseAsync,
+                cancellationToken);
+            return new BenchRig(azurite, mediaAgent);
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Cloud.PageBlobDestination Destination(string blobName) =>
+        new(Azurite.ConnectionString, null, Container, blobName);
+
+    /// <summary>Azurite keeps blobs in memory: each run's blob goes once it is checked.</summary>
+    public Task DeleteBlobAsync(string blobName, CancellationToken cancellationToken) =>
+        PageBlobStoreFactory.DeleteAsync(Destination(blobName), CloudOptions, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await MediaAgent.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}

@@ -1,0 +1,30 @@
+using RestoreAgents.Store;
+
+namespace RestoreAgents.Bench.Worker;
+
+/// <summary>
+/// What a worker process runs: one contender that lives inside the harness (ceiling, two-phase, pseudo-disk),
+/// in a process of its own so its memory high-water mark and its JIT warm-up are its alone, as the data agent's are.
+/// </summary>
+public sealed record WorkerRequest
+{
+    public required string Contender { get; init; }
+    public required int Repetition { get; init; }
+    public required string Folder { get; init; }
+    public required string ImagePath { get; init; }
+    public required long DataSize { get; init; }
+    public required IReadOnlyList<ByteRange> DataExtents { get; init; }
+    public required int PageSize { get; init; }
+    public required long CacheBytes { get; init; }
+    public required int UploadParallelism { get; init; }
+    public required string ConnectionString { get; init; }
+    public required string Container { get; init; }
+    public required string BlobName { get; init; }
+    public required string MediaAgentUrl { get; init; }
+    public required string CopyName { get; init; }
+
+    /// <summary>Where the pseudo-disk runs keep their local page store, for the harness to check.</summary>
+    public string PageStorePath => Path.Combine(Folder, "page-store.raw");
+
+    public Cloud.PageBlobDestination Destination => new(ConnectionString, null, Container, BlobName);
+}
