@@ -19,6 +19,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The emulator's process (node), e.g. to read the CPU it used; 0 before it starts.</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     public string BlobEndpoint => $"http://127.0.0.1:{Port}/{AccountName}";
 
     public string ConnectionString =>

@@ -24,6 +24,12 @@ public sealed record Measurement
     /// <summary>User + system CPU of the measured process within the window.</summary>
     public required TimeSpan CpuTime { get; init; }
 
+    /// <summary>CPU Azurite used over the run: the cloud's side of the cost, on the same cores.</summary>
+    public TimeSpan AzuriteCpuTime { get; init; }
+
+    /// <summary>CPU the media agent used over the run (zero for contenders that do not stream the copy).</summary>
+    public TimeSpan MediaAgentCpuTime { get; init; }
+
     /// <summary>Put Page calls that carried data: the same disk should cost every contender the same pages.</summary>
     public required long PagesUploaded { get; init; }
 }

@@ -25,7 +25,6 @@ public sealed class WorkerContender(BenchRig rig, SourceDisk disk, BenchSettings
             Folder = slot.Folder,
             ImagePath = disk.ImagePath,
             DataSize = disk.DataSize,
-            DataExtents = disk.DataExtents,
             PageSize = BenchSettings.PageSize,
             CacheBytes = settings.CacheBytes,
             UploadParallelism = settings.UploadParallelism,

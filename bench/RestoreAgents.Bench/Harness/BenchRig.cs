@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RestoreAgents.Cloud;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Testing;
@@ -44,6 +45,13 @@ public sealed class BenchRig : IAsyncDisposable
             await azurite.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>CPU used so far by Azurite and by the media agent, to charge each run its share of the rig.</summary>
+    public (TimeSpan Azurite, TimeSpan MediaAgent) CpuTime()
+    {
+        using var azurite = Process.GetProcessById(Azurite.ProcessId);
+        return (azurite.TotalProcessorTime, MediaAgent.CpuTime());
     }
 
     public Cloud.PageBlobDestination Destination(string blobName) =>

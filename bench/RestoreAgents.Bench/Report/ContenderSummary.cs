@@ -16,6 +16,8 @@ public sealed record ContenderSummary(
     public double Spread => (Slowest - Fastest) / Median;
 
     public TimeSpan MedianCpu => MedianOf(Runs.Select(r => r.CpuTime));
+    public TimeSpan MedianAzuriteCpu => MedianOf(Runs.Select(r => r.AzuriteCpuTime));
+    public TimeSpan MedianMediaAgentCpu => MedianOf(Runs.Select(r => r.MediaAgentCpuTime));
 
     /// <summary>The highest VmHWM of any run: what the process needed at worst.</summary>
     public long PeakRssBytes => Runs.Max(r => r.PeakRssBytes);

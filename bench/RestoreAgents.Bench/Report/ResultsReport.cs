@@ -16,7 +16,7 @@ public sealed class ResultsReport(BenchRun run)
     public TextTable Results()
     {
         var table = new TextTable("contender", "median s", "fastest–slowest s", "spread", "MiB/s disk",
-            "MiB/s data", "× ceiling", "CPU s", "peak RSS MiB", "peak local disk", "pages up");
+            "MiB/s data", "× ceiling", "CPU s: own + Azurite + media", "peak RSS MiB", "peak local disk", "pages up");
         var ceiling = Find(ContenderNames.Ceiling);
         foreach (var contender in run.Contenders)
         {
@@ -26,7 +26,8 @@ public sealed class ResultsReport(BenchRun run)
                 $"{F(contender.Spread * 100, 0)} %",
                 F(run.Disk.DiskSize / MiB / seconds, 1), F(run.Disk.AllocatedBytes / MiB / seconds, 1),
                 ceiling is null ? "–" : F(ceiling.Median / contender.Median, 2),
-                F(contender.MedianCpu.TotalSeconds, 1),
+                $"{F(contender.MedianCpu.TotalSeconds, 1)} + {F(contender.MedianAzuriteCpu.TotalSeconds, 1)} + "
+                + F(contender.MedianMediaAgentCpu.TotalSeconds, 1),
                 $"{F(contender.PeakRssBytes / MiB, 0)} (start {F(contender.StartRssBytes / MiB, 0)})",
                 $"{F(contender.PeakLocalDiskBytes / MiB, 1)} MiB = {F(100.0 * contender.PeakLocalDiskBytes / run.Disk.DiskSize, 1)} %",
                 contender.Pages);
@@ -87,8 +88,8 @@ public sealed class ResultsReport(BenchRun run)
         text.AppendLine("Columns: *MiB/s disk* is the disk's size over the median time, *MiB/s data* the copy's "
             + $"allocated data ({F(disk.AllocatedBytes / MiB, 1)} MiB, what the media agent sends) over it; "
             + "*× ceiling* is the contender's throughput as a fraction of the ceiling's; *CPU s* is the user + system "
-            + "CPU of the measured process in the window (the data agent, or the harness worker; Azurite and the "
-            + "media agent are not counted); *peak RSS* is that process's VmHWM, with its resident size when the "
+            + "CPU of the measured process in the window (the data agent, or the harness worker), then Azurite's and "
+            + "the media agent's over the whole run (medians; the machine has " + run.Machine.Cores + " cores); *peak RSS* is that process's VmHWM, with its resident size when the "
             + "window opened; *peak local disk* is the most the run held on the proxy's disk (the cache folder "
             + "sampled every 10 ms, or two-phase's local file as allocated on disk), as a share of the disk's size; "
             + "*pages up* counts Put Page calls with data.").AppendLine();

@@ -1,5 +1,3 @@
-using RestoreAgents.Store;
-
 namespace RestoreAgents.Bench.Worker;
 
 /// <summary>
@@ -13,7 +11,6 @@ public sealed record WorkerRequest
     public required string Folder { get; init; }
     public required string ImagePath { get; init; }
     public required long DataSize { get; init; }
-    public required IReadOnlyList<ByteRange> DataExtents { get; init; }
     public required int PageSize { get; init; }
     public required long CacheBytes { get; init; }
     public required int UploadParallelism { get; init; }
