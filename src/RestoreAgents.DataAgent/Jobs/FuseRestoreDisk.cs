@@ -7,7 +7,8 @@ namespace RestoreAgents.DataAgent.Jobs;
 /// <summary>
 /// Writes a job's blocks into its file on the FUSE pseudo-disk, as any tool writing a disk file would; the
 /// kernel hands them to the page cache behind the file. Contiguous blocks are gathered into one write of up to
-/// <see cref="WriteSize"/>, so the kernel makes one FUSE request per MiB instead of one per 64 KiB block.
+/// <see cref="WriteSize"/>, so the kernel makes one FUSE request per MiB instead of one per 64 KiB block, and
+/// one write is in flight while the next MiB arrives from the media agent (two buffers).
 /// </summary>
 internal sealed class FuseRestoreDisk : IRestoreDisk
 {
@@ -19,9 +20,11 @@ internal sealed class FuseRestoreDisk : IRestoreDisk
     private readonly string _fileName;
     private readonly PageCache.PageCache _cache;
     private readonly SafeFileHandle _file;
-    private byte[]? _pending = ArrayPool<byte>.Shared.Rent(WriteSize);
-    private long _pendingOffset;
-    private int _pendingLength;
+    private byte[]? _filling = ArrayPool<byte>.Shared.Rent(WriteSize);
+    private byte[]? _writing = ArrayPool<byte>.Shared.Rent(WriteSize);
+    private long _fillingOffset;
+    private int _fillingLength;
+    private Task _inFlight = Task.CompletedTask;
 
     private FuseRestoreDisk(PseudoDiskMount mount, string folder, string fileName, string path,
         PageCache.PageCache cache, SafeFileHandle file)
@@ -56,24 +59,26 @@ internal sealed class FuseRestoreDisk : IRestoreDisk
 
     public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        var pending = _pending ?? throw new ObjectDisposedException(Path);
-        bool contiguous = _pendingLength > 0 && offset == _pendingOffset + _pendingLength;
-        if (_pendingLength > 0 && (!contiguous || _pendingLength + data.Length > WriteSize))
-            await WritePendingAsync(cancellationToken);
+        bool contiguous = _fillingLength > 0 && offset == _fillingOffset + _fillingLength;
+        if (_fillingLength > 0 && (!contiguous || _fillingLength + data.Length > WriteSize))
+            await SendFilledAsync(cancellationToken);
         if (data.Length >= WriteSize)
         {
+            await _inFlight;
             await WriteFileAsync(offset, data, cancellationToken);
             return;
         }
-        if (_pendingLength == 0) _pendingOffset = offset;
-        data.CopyTo(pending.AsMemory(_pendingLength));
-        _pendingLength += data.Length;
-        if (_pendingLength == WriteSize) await WritePendingAsync(cancellationToken);
+        var filling = _filling ?? throw new ObjectDisposedException(Path);
+        if (_fillingLength == 0) _fillingOffset = offset;
+        data.CopyTo(filling.AsMemory(_fillingLength));
+        _fillingLength += data.Length;
+        if (_fillingLength == WriteSize) await SendFilledAsync(cancellationToken);
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        await WritePendingAsync(cancellationToken);
+        await SendFilledAsync(cancellationToken);
+        await _inFlight;
         try
         {
             // fsync makes the pseudo-disk upload the partly filled pages, as any tool's fsync would.
@@ -87,20 +92,31 @@ internal sealed class FuseRestoreDisk : IRestoreDisk
         await _cache.FlushAsync(cancellationToken);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        try
+        {
+            await _inFlight; // its buffer goes back to the pool only once the kernel is done with it
+        }
+        catch (Exception)
+        {
+            // reported by the write or the completion that awaited it
+        }
         _file.Dispose();
         _mount.RemoveDisk(_folder, _fileName);
-        if (Interlocked.Exchange(ref _pending, null) is { } pending) ArrayPool<byte>.Shared.Return(pending);
-        return ValueTask.CompletedTask;
+        if (Interlocked.Exchange(ref _filling, null) is { } filling) ArrayPool<byte>.Shared.Return(filling);
+        if (Interlocked.Exchange(ref _writing, null) is { } writing) ArrayPool<byte>.Shared.Return(writing);
     }
 
-    private async ValueTask WritePendingAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for the write in flight, then sends the filled buffer and goes on filling the other one.</summary>
+    private async ValueTask SendFilledAsync(CancellationToken cancellationToken)
     {
-        if (_pendingLength == 0) return;
-        var pending = _pending ?? throw new ObjectDisposedException(Path);
-        await WriteFileAsync(_pendingOffset, pending.AsMemory(0, _pendingLength), cancellationToken);
-        _pendingLength = 0;
+        if (_fillingLength == 0) return;
+        await _inFlight;
+        (_filling, _writing) = (_writing, _filling);
+        var sending = (_writing ?? throw new ObjectDisposedException(Path)).AsMemory(0, _fillingLength);
+        _inFlight = WriteFileAsync(_fillingOffset, sending, cancellationToken).AsTask();
+        _fillingLength = 0;
     }
 
     private async ValueTask WriteFileAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
