@@ -1,6 +1,9 @@
 namespace RestoreAgents.Cloud;
 
-/// <summary>What messages say about a page blob: its account endpoint, container and name, never a query string.</summary>
+/// <summary>
+/// What messages say about a page blob (or a container, when <see cref="BlobName"/> is empty): its account
+/// endpoint, container and name, never a query string.
+/// </summary>
 internal sealed record BlobLocation(string AccountEndpoint, string Container, string BlobName, string Url,
     bool UsesContainerSas)
 {
@@ -15,5 +18,11 @@ internal sealed record BlobLocation(string AccountEndpoint, string Container, st
             PageBlobDestination.WithoutQuery(blobUri), usesContainerSas);
     }
 
-    public override string ToString() => $"page blob '{BlobName}' in container '{Container}' at {AccountEndpoint}";
+    /// <summary>The container itself (no blob), for calls such as listing its blobs.</summary>
+    public static BlobLocation OfContainer(Uri containerUri, string container, bool usesContainerSas) =>
+        From(containerUri, containerUri, container, "", usesContainerSas);
+
+    public override string ToString() => BlobName.Length == 0
+        ? $"container '{Container}' at {AccountEndpoint}"
+        : $"page blob '{BlobName}' in container '{Container}' at {AccountEndpoint}";
 }

@@ -5,7 +5,10 @@ using Azure.Storage.Blobs.Specialized;
 
 namespace RestoreAgents.Cloud;
 
-/// <summary>Creates or opens the page blob of a restore and hands it out as an <see cref="AzurePageBlobStore"/>.</summary>
+/// <summary>
+/// Creates or opens the page blob of a restore and hands it out as an <see cref="AzurePageBlobStore"/>; lists
+/// the blobs of a container (the page blobs a mount shows as files).
+/// </summary>
 public static class PageBlobStoreFactory
 {
     /// <summary>The largest page blob Azure Storage holds: 8 TiB.</summary>
@@ -96,13 +99,53 @@ public static class PageBlobStoreFactory
         return new AzurePageBlobStore(blob, properties.ContentLength, location, options);
     }
 
+    /// <summary>
+    /// Lists every blob of the container (of every type, in name order) with its type and size. The container
+    /// must exist: this call does not create it.
+    /// </summary>
+    /// <param name="container">The container; its <see cref="PageBlobDestination.BlobName"/> is not used.</param>
+    /// <exception cref="ArgumentException">The container or the options cannot work (no request sent).</exception>
+    /// <exception cref="CloudDestinationException">The container is missing, or the account refused.</exception>
+    public static async Task<IReadOnlyList<ContainerBlob>> ListBlobsAsync(PageBlobDestination container,
+        PageBlobStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(options);
+        container.ValidateContainer();
+        options.Validate();
+
+        var client = ContainerClient(container, options);
+        var location = BlobLocation.OfContainer(client.Uri, client.Name, container.UsesContainerSas);
+        using var activity = CloudTelemetry.Start("container.list", location.Url);
+        var blobs = new List<ContainerBlob>();
+        try
+        {
+            await foreach (var item in client.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                var type = item.Properties.BlobType?.ToString().ToLowerInvariant() ?? "unknown";
+                blobs.Add(new ContainerBlob(item.Name, type, item.Properties.ContentLength ?? 0));
+            }
+        }
+        catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
+        {
+            CloudTelemetry.Fail(activity, e);
+            throw new CloudErrors(location, options).Translate(e, "list the blobs of", sasPermissions: "list (l)");
+        }
+        return blobs;
+    }
+
+    private static BlobContainerClient ContainerClient(PageBlobDestination destination, PageBlobStoreOptions options)
+    {
+        var clientOptions = options.ToClientOptions();
+        return destination.UsesContainerSas
+            ? new BlobContainerClient(destination.ContainerSasUri(), clientOptions)
+            : new BlobContainerClient(destination.ConnectionString, destination.Container, clientOptions);
+    }
+
     private static (BlobContainerClient Container, PageBlobClient Blob, BlobLocation Location) Connect(
         PageBlobDestination destination, PageBlobStoreOptions options)
     {
-        var clientOptions = options.ToClientOptions();
-        var container = destination.UsesContainerSas
-            ? new BlobContainerClient(destination.ContainerSasUri(), clientOptions)
-            : new BlobContainerClient(destination.ConnectionString, destination.Container, clientOptions);
+        var container = ContainerClient(destination, options);
         var blob = container.GetPageBlobClient(destination.BlobName);
         var location = BlobLocation.From(container.Uri, blob.Uri, container.Name, destination.BlobName,
             destination.UsesContainerSas);
