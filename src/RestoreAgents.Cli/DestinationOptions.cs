@@ -6,25 +6,31 @@ namespace RestoreAgents.Cli;
 /// <summary>
 /// The page blob options of restore and download: --container, --blob and exactly one of --connection-string or
 /// --sas-url, where RESTOREAGENTS_CONNECTION_STRING stands in for --connection-string so secrets stay off the
-/// command line (and out of --help, which is why it is not a default value).
+/// command line (and out of --help, which is why it is not a default value). Mount takes the container alone.
 /// </summary>
 public sealed class DestinationOptions
 {
     public const string ConnectionStringVariable = "RESTOREAGENTS_CONNECTION_STRING";
 
     private readonly CliEnvironment _environment;
+    private readonly bool _withBlob;
 
-    public DestinationOptions(CliEnvironment environment)
+    /// <param name="withBlob">False for a whole container (no --blob option), as mount takes.</param>
+    public DestinationOptions(CliEnvironment environment, bool withBlob = true)
     {
         ArgumentNullException.ThrowIfNull(environment);
         _environment = environment;
+        _withBlob = withBlob;
+        Container = new("--container")
+        {
+            Description = withBlob
+                ? "Container of the page blob (optional with --sas-url, which names it)."
+                : "Container whose page blobs are the files (optional with --sas-url, which names it).",
+            HelpName = "NAME",
+        };
     }
 
-    public Option<string> Container { get; } = new("--container")
-    {
-        Description = "Container of the page blob (optional with --sas-url, which names it).",
-        HelpName = "NAME",
-    };
+    public Option<string> Container { get; }
 
     public Option<string> Blob { get; } = new("--blob")
     {
@@ -49,7 +55,7 @@ public sealed class DestinationOptions
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Container);
-        command.Options.Add(Blob);
+        if (_withBlob) command.Options.Add(Blob);
         command.Options.Add(ConnectionString);
         command.Options.Add(SasUrl);
         command.Validators.Add(result =>
@@ -66,7 +72,10 @@ public sealed class DestinationOptions
         });
     }
 
-    /// <summary>The destination, checked by the same rules the data agent applies (a usage error otherwise).</summary>
+    /// <summary>
+    /// The destination, checked by the same rules the data agent applies (a usage error otherwise); without
+    /// --blob, the container alone (its blob name is empty).
+    /// </summary>
     public PageBlobDestination Resolve(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
@@ -75,10 +84,11 @@ public sealed class DestinationOptions
             ? NullIfBlank(parseResult.GetValue(ConnectionString)) ?? _environment.Variables(ConnectionStringVariable)
             : null;
         var destination = new PageBlobDestination(connectionString, NullIfBlank(sasUrl),
-            parseResult.GetValue(Container) ?? "", parseResult.GetValue(Blob) ?? "");
+            parseResult.GetValue(Container) ?? "", _withBlob ? parseResult.GetValue(Blob) ?? "" : "");
         try
         {
-            destination.Validate();
+            if (_withBlob) destination.Validate();
+            else destination.ValidateContainer();
         }
         catch (ArgumentException e)
         {

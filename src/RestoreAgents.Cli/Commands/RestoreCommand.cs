@@ -62,7 +62,7 @@ public sealed class RestoreCommand : Command
     public static bool IsValidPageSize(long size) => size is >= MinPageSize and <= MaxPageSize && size % 512 == 0;
 
     /// <summary>The data agent's rule for page sizes, checked here so a typo costs no round trip.</summary>
-    private static string? PageSizeProblem(long size, string typed)
+    internal static string? PageSizeProblem(long size, string typed)
     {
         if (IsValidPageSize(size)) return null;
         // 4MB is 4,000,000 bytes, not a multiple of 512: say so rather than leave the reader puzzled.
