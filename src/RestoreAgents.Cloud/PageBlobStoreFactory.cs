@@ -134,6 +134,36 @@ public static class PageBlobStoreFactory
         return blobs;
     }
 
+    /// <summary>Creates the container unless it exists (a connection string is needed; a container SAS cannot).</summary>
+    /// <param name="container">The container; its <see cref="PageBlobDestination.BlobName"/> is not used.</param>
+    /// <returns>True when the container was created, false when it was there.</returns>
+    /// <exception cref="ArgumentException">The container or the options cannot work, or it is a SAS URL.</exception>
+    /// <exception cref="CloudDestinationException">The account refused or could not be reached.</exception>
+    public static async Task<bool> CreateContainerIfMissingAsync(PageBlobDestination container,
+        PageBlobStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(options);
+        container.ValidateContainer();
+        options.Validate();
+        if (container.UsesContainerSas)
+            throw new ArgumentException("a container SAS URL cannot create its container; give a connection string");
+
+        var client = ContainerClient(container, options);
+        var location = BlobLocation.OfContainer(client.Uri, client.Name, usesContainerSas: false);
+        using var activity = CloudTelemetry.Start("container.create", location.Url);
+        try
+        {
+            var created = await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return created is not null;
+        }
+        catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
+        {
+            CloudTelemetry.Fail(activity, e);
+            throw new CloudErrors(location, options).Translate(e, "create");
+        }
+    }
+
     private static BlobContainerClient ContainerClient(PageBlobDestination destination, PageBlobStoreOptions options)
     {
         var clientOptions = options.ToClientOptions();

@@ -61,6 +61,20 @@ public sealed class ContainerListingTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task CreateContainerIfMissingAsync_CreatesItOnce_AndRefusesASasUrl()
+    {
+        var destination = _account.NewDestination(blobName: "");
+
+        Assert.True(await PageBlobStoreFactory.CreateContainerIfMissingAsync(destination, new PageBlobStoreOptions()));
+        Assert.False(await PageBlobStoreFactory.CreateContainerIfMissingAsync(destination, new PageBlobStoreOptions()));
+
+        Assert.True((await _account.Container(destination.Container).ExistsAsync()).Value);
+        var sasUrl = _account.ContainerSasUrl(destination.Container, BlobContainerSasPermissions.All);
+        await Assert.ThrowsAsync<ArgumentException>(() => PageBlobStoreFactory.CreateContainerIfMissingAsync(
+            new PageBlobDestination(null, sasUrl, "", ""), new PageBlobStoreOptions()));
+    }
+
+    [Fact]
     public async Task DeleteAsync_RemovesThePageBlob()
     {
         var destination = _account.NewDestination();

@@ -26,6 +26,10 @@ public sealed class MountCommand : Command
         Description = "Folder of the page cache files (default: restorectl-mount in the temp folder).",
         HelpName = "DIR",
     };
+    private readonly Option<bool> _createContainer = new("--create-container")
+    {
+        Description = "Create the container if it does not exist (needs a connection string).",
+    };
     private readonly Argument<DirectoryInfo> _mountPoint = new("MOUNTPOINT")
     {
         Description = "Folder to mount the container at (created when missing).",
@@ -42,6 +46,7 @@ public sealed class MountCommand : Command
         Options.Add(_pageSize);
         Options.Add(_cacheSize);
         Options.Add(_cacheDirectory);
+        Options.Add(_createContainer);
         Arguments.Add(_mountPoint);
         SetAction(RunAsync);
     }
@@ -54,6 +59,15 @@ public sealed class MountCommand : Command
         var storeOptions = new PageBlobStoreOptions();
         var log = new MountLog(_environment);
 
+        if (parseResult.GetValue(_createContainer))
+        {
+            if (container.UsesContainerSas)
+                throw new CliUsageException("--create-container needs --connection-string: a container SAS cannot "
+                    + "create its container");
+            if (await PageBlobStoreFactory.CreateContainerIfMissingAsync(container, storeOptions, cancellationToken)
+                    .ConfigureAwait(false))
+                log.Info($"created container '{container.Container}'");
+        }
         var blobs = await PageBlobStoreFactory.ListBlobsAsync(container, storeOptions, cancellationToken)
             .ConfigureAwait(false);
         bool createdCacheFolder = !Directory.Exists(cacheOptions.Directory);
