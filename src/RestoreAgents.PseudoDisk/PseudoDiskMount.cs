@@ -125,7 +125,9 @@ public sealed class PseudoDiskMount : IAsyncDisposable
     /// factory, and unmounting flushes it.
     /// </summary>
     /// <returns>The file's full path.</returns>
-    /// <exception cref="InvalidOperationException">The mount has no <see cref="PseudoDiskMountOptions.DiskFactory"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The mount has no <see cref="PseudoDiskMountOptions.DiskFactory"/>.
+    /// </exception>
     /// <exception cref="InvalidDiskNameException">A name breaks <see cref="PseudoDiskNames"/>' rule.</exception>
     /// <exception cref="DiskAlreadyExistsException">The name is taken.</exception>
     public string AddFactoryDisk(string folder, string fileName, PageCache.PageCache cache)

@@ -123,8 +123,10 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
         await container.GetBlobClient("notes.txt").UploadAsync(BinaryData.FromString("not a disk"));
         var local = _work.Combine("expected.raw");
         await File.WriteAllBytesAsync(local, expected);
-        var sasUrl = ContainerSasUrl(container.Name, BlobContainerSasPermissions.Read | BlobContainerSasPermissions.Create
-            | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Delete | BlobContainerSasPermissions.List);
+        const BlobContainerSasPermissions readCreateWriteDeleteList = BlobContainerSasPermissions.Read
+            | BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write
+            | BlobContainerSasPermissions.Delete | BlobContainerSasPermissions.List;
+        var sasUrl = ContainerSasUrl(container.Name, readCreateWriteDeleteList);
         await using var mount = await RestorectlMount.StartAsync(MountPoint, SmallCache("--sas-url", sasUrl));
 
         Assert.Equal(["job", "old.raw"], Directory.GetFileSystemEntries(MountPoint).Select(Path.GetFileName).Order());
@@ -253,7 +255,12 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
 
     private string ContainerSasUrl(string container, BlobContainerSasPermissions permissions)
     {
-        var sas = new BlobSasBuilder { BlobContainerName = container, Resource = "c", ExpiresOn = DateTimeOffset.UtcNow.AddHours(1) };
+        var sas = new BlobSasBuilder
+        {
+            BlobContainerName = container,
+            Resource = "c",
+            ExpiresOn = DateTimeOffset.UtcNow.AddHours(1),
+        };
         sas.SetPermissions(permissions);
         var query = sas.ToSasQueryParameters(
             new StorageSharedKeyCredential(AzuriteFixture.AccountName, AzuriteFixture.AccountKey));

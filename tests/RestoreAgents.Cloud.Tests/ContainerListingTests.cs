@@ -4,7 +4,7 @@ using RestoreAgents.Testing;
 
 namespace RestoreAgents.Cloud.Tests;
 
-/// <summary>Listing a container's blobs and deleting a page blob, on real Azurite (what a mount does at start and on rm).</summary>
+/// <summary>Container calls on real Azurite: listing its blobs and creating it (a mount's start), deleting a blob (rm).</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ContainerListingTests(AzuriteFixture azurite)
 {

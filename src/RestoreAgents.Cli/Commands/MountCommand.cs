@@ -68,6 +68,7 @@ public sealed class MountCommand : Command
                     .ConfigureAwait(false))
                 log.Info($"created container '{container.Container}'");
         }
+        // Listing first: a wrong container or credential fails before anything is mounted.
         var blobs = await PageBlobStoreFactory.ListBlobsAsync(container, storeOptions, cancellationToken)
             .ConfigureAwait(false);
         bool createdCacheFolder = !Directory.Exists(cacheOptions.Directory);
@@ -77,22 +78,12 @@ public sealed class MountCommand : Command
             var existing = await OpenExistingAsync(blobs, factory, log, cancellationToken).ConfigureAwait(false);
             var mount = await PseudoDiskMount.MountAsync(mountPoint,
                 new PseudoDiskMountOptions { DiskFactory = factory }, log, cancellationToken).ConfigureAwait(false);
-            bool stoppedFromOutside;
             try
             {
-                foreach (var (path, cache) in existing)
-                {
-                    if (TryAdd(mount, path, cache, log) is { } file)
-                        log.Info($"page blob '{path.BlobName}' ({ByteSize.Format(cache.DiskSize)}) is {file}");
-                }
-                log.Info($"mounted container '{ContainerName(container)}' at {mount.MountPath} (page size "
+                var description = $"container '{ContainerName(container)}' at {mount.MountPath} (page size "
                     + $"{ByteSize.Format(cacheOptions.PageSize)}, cache {ByteSize.Format(cacheOptions.CapacityBytes)} "
-                    + $"per file in {cacheOptions.Directory}); stop with Ctrl+C or SIGTERM");
-                stoppedFromOutside = await WaitForStopAsync(mount, cancellationToken).ConfigureAwait(false);
-                if (stoppedFromOutside)
-                    log.Warning($"{mount.MountPath} was unmounted from outside; uploading what is left");
-                else
-                    log.Info($"stopping: uploading what is left and unmounting {mount.MountPath}");
+                    + $"per file in {cacheOptions.Directory})";
+                await ServeAsync(mount, existing, description, log, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -109,6 +100,26 @@ public sealed class MountCommand : Command
             await factory.DisposeAsync().ConfigureAwait(false);
             if (createdCacheFolder) TryDeleteEmptyFolder(cacheOptions.Directory);
         }
+    }
+
+    /// <summary>Shows the existing blobs, says the mount is ready, and waits for Ctrl+C, SIGTERM or an umount.</summary>
+    private static async Task ServeAsync(PseudoDiskMount mount,
+        IReadOnlyList<(BlobDiskPath Path, PageCache.PageCache Cache)> existing, string description, MountLog log,
+        CancellationToken cancellationToken)
+    {
+        foreach (var (path, cache) in existing)
+        {
+            if (TryAdd(mount, path, cache, log) is { } file)
+                log.Info($"page blob '{path.BlobName}' ({ByteSize.Format(cache.DiskSize)}) is {file}");
+        }
+        log.Info($"mounted {description}; stop with Ctrl+C or SIGTERM");
+
+        var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = cancellationToken.Register(() => signalled.TrySetResult());
+        if (await Task.WhenAny(mount.Stopped, signalled.Task).ConfigureAwait(false) == mount.Stopped)
+            log.Warning($"{mount.MountPath} was unmounted from outside; uploading what is left");
+        else
+            log.Info($"stopping: uploading what is left and unmounting {mount.MountPath}");
     }
 
     /// <summary>Opens the page blobs that can be files; the rest are skipped with a warning each.</summary>
@@ -128,7 +139,14 @@ public sealed class MountCommand : Command
                 log.Warning($"skipping page blob '{blob.Name}': {problem}");
                 continue;
             }
-            opened.Add((path, await factory.OpenDiskAsync(path, cancellationToken).ConfigureAwait(false)));
+            try
+            {
+                opened.Add((path, await factory.OpenDiskAsync(path, cancellationToken).ConfigureAwait(false)));
+            }
+            catch (CloudDestinationException e) when (e.Failure == CloudFailure.BlobNotFound)
+            {
+                log.Warning($"skipping page blob '{blob.Name}': it was deleted while the mount started");
+            }
         }
         return opened;
     }
@@ -148,15 +166,6 @@ public sealed class MountCommand : Command
         }
     }
 
-    /// <summary>Waits for Ctrl+C or SIGTERM; true when the mount went away first (umount from outside).</summary>
-    private static async Task<bool> WaitForStopAsync(PseudoDiskMount mount, CancellationToken cancellationToken)
-    {
-        var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var registration = cancellationToken.Register(() => signalled.TrySetResult());
-        var first = await Task.WhenAny(mount.Stopped, signalled.Task).ConfigureAwait(false);
-        return first == mount.Stopped;
-    }
-
     private PageCacheOptions CacheOptions(ParseResult parseResult)
     {
         var pageSize = parseResult.GetValue(_pageSize) ?? PageCacheOptions.DefaultPageSize;
@@ -166,7 +175,8 @@ public sealed class MountCommand : Command
                 $"--cache-size {ByteSize.Format(cacheSize)} is smaller than one page of {ByteSize.Format(pageSize)}");
         if (cacheSize / pageSize > PageCache.PageCache.MaxSlotCount)
             throw new CliUsageException($"--cache-size {ByteSize.Format(cacheSize)} makes more than "
-                + $"{PageCache.PageCache.MaxSlotCount} pages of {ByteSize.Format(pageSize)}: give a larger --page-size");
+                + $"{PageCache.PageCache.MaxSlotCount} pages of {ByteSize.Format(pageSize)}: "
+                + "give a larger --page-size");
         var directory = parseResult.GetValue(_cacheDirectory)?.FullName
             ?? Path.Combine(Path.GetTempPath(), "restorectl-mount");
         if (File.Exists(directory))

@@ -36,7 +36,8 @@ internal sealed class MountLog(CliEnvironment environment) : ILogger
         ArgumentNullException.ThrowIfNull(formatter);
         if (!IsEnabled(logLevel)) return;
         // The exception's message only: an operator reads one line, never a stack trace.
-        var line = exception is null ? formatter(state, exception) : $"{formatter(state, exception)}: {exception.Message}";
+        var line = formatter(state, exception);
+        if (exception is not null) line += $": {exception.Message}";
         if (logLevel >= LogLevel.Error) Error(line);
         else Warning(line);
     }
