@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
+using RestoreAgents.Testing;
 
 namespace RestoreAgents.Bench;
 
@@ -40,7 +41,7 @@ internal static class EndToEndRestore
             }
             peakRss = ProcessMemory.PeakResidentBytes(dataAgent.Id);
             if (last.State != RestoreState.Completed)
-                throw new InvalidOperationException($"{name}: the job ended {last.State}: {last.Error}\n{dataAgent.Log}");
+                throw new InvalidOperationException($"{name}: the job ended {last.State}: {last.Error}\n{dataAgent.Output}");
         }
         await context.CheckAsync(blobName, name);
         return new Measurement(name, wall, peakRss, peakLocal);

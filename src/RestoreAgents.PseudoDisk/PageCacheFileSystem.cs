@@ -70,7 +70,26 @@ public sealed class PageCacheFileSystem : IPseudoDiskFileSystem
     /// <returns>The file's path inside the pseudo-disk, e.g. "/job-1/disk.vhd".</returns>
     /// <exception cref="InvalidDiskNameException">A name breaks <see cref="PseudoDiskNames"/>' rule.</exception>
     /// <exception cref="DiskAlreadyExistsException">The name is taken.</exception>
-    public string AddDisk(string folder, string fileName, PageCache.PageCache cache)
+    public string AddDisk(string folder, string fileName, PageCache.PageCache cache) =>
+        AddDisk(folder, fileName, cache, ownedByFactory: false);
+
+    /// <summary>
+    /// Serves a disk the <see cref="IDiskFactory"/> made outside the mount (e.g. a page blob that was already
+    /// there) as <c>/folder/fileName</c>: like a file created in the mount, it may be deleted there through the
+    /// factory, and it is flushed at unmount.
+    /// </summary>
+    /// <returns>The file's path inside the pseudo-disk.</returns>
+    /// <exception cref="InvalidOperationException">The file system has no factory.</exception>
+    /// <exception cref="InvalidDiskNameException">A name breaks <see cref="PseudoDiskNames"/>' rule.</exception>
+    /// <exception cref="DiskAlreadyExistsException">The name is taken.</exception>
+    public string AddFactoryDisk(string folder, string fileName, PageCache.PageCache cache)
+    {
+        if (_factory is null)
+            throw new InvalidOperationException($"disk '{fileName}' is the factory's, but this file system has none");
+        return AddDisk(folder, fileName, cache, ownedByFactory: true);
+    }
+
+    private string AddDisk(string folder, string fileName, PageCache.PageCache cache, bool ownedByFactory)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(fileName);
@@ -78,7 +97,7 @@ public sealed class PageCacheFileSystem : IPseudoDiskFileSystem
         if (folder.Length != 0) PseudoDiskNames.Validate(folder, "folder");
         PseudoDiskNames.Validate(fileName, "disk file");
 
-        var file = new DiskFile(folder, fileName, cache, madeInMount: false, _time.GetUtcNow());
+        var file = new DiskFile(folder, fileName, cache, ownedByFactory, _time.GetUtcNow());
         lock (_gate)
         {
             DiskFolder target;
@@ -106,12 +125,12 @@ public sealed class PageCacheFileSystem : IPseudoDiskFileSystem
         lock (_gate) return RemoveLocked(folder, fileName) is not null;
     }
 
-    /// <summary>Flushes every file created in the mount (the factory owns their caches, the mount their data).</summary>
-    internal async Task FlushCreatedDisksAsync(CancellationToken cancellationToken)
+    /// <summary>Flushes every file of the factory (it owns their caches, the mount their data).</summary>
+    internal async Task FlushFactoryDisksAsync(CancellationToken cancellationToken)
     {
         List<DiskFile> created;
         lock (_gate)
-            created = [.. _folders.Values.Prepend(_root).SelectMany(f => f.Files.Values).Where(f => f.MadeInMount)];
+            created = [.. _folders.Values.Prepend(_root).SelectMany(f => f.Files.Values).Where(f => f.OwnedByFactory)];
         foreach (var file in created)
         {
             if (file.Cache is not { } cache) continue;
@@ -186,7 +205,7 @@ public sealed class PageCacheFileSystem : IPseudoDiskFileSystem
             if (_factory is null) return -Errno.EACCES;
             if (folder.Files.ContainsKey(name) || (ReferenceEquals(folder, _root) && _folders.ContainsKey(name)))
                 return -Errno.EEXIST;
-            file = new DiskFile(folder.Name, name, cache: null, madeInMount: true, _time.GetUtcNow());
+            file = new DiskFile(folder.Name, name, cache: null, ownedByFactory: true, _time.GetUtcNow());
             folder.Files.Add(name, file);
         }
         handle = AddHandle(file, canWrite: true);
@@ -265,7 +284,7 @@ public sealed class PageCacheFileSystem : IPseudoDiskFileSystem
                 return length > cache.DiskSize ? -Errno.EFBIG : -Errno.EINVAL;
             }
             if (length == 0) return 0;
-            if (!file.MadeInMount || _factory is null) return -Errno.EACCES;
+            if (!file.OwnedByFactory || _factory is null) return -Errno.EACCES;
             if (length % PageCacheOptions.SectorSize != 0) return -Errno.EINVAL;
             if (length > MaxCreatedDiskSize) return -Errno.EFBIG;
             try
@@ -316,7 +335,7 @@ public sealed class PageCacheFileSystem : IPseudoDiskFileSystem
             if (result != 0) return result;
             if (file is null) return -Errno.EISDIR;
             // A registered disk belongs to its restore: only its owner removes it (RemoveDisk).
-            if (!file.MadeInMount) return -Errno.EPERM;
+            if (!file.OwnedByFactory) return -Errno.EPERM;
             RemoveLocked(file.Folder, file.Name);
         }
         if (file.Cache is not { } cache || _factory is null) return 0;
