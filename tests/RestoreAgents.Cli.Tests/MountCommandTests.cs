@@ -253,21 +253,8 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
     private static string[] ErrorLines(ProcessResult result) =>
         result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    private string ContainerSasUrl(string container, BlobContainerSasPermissions permissions)
-    {
-        var sas = new BlobSasBuilder
-        {
-            BlobContainerName = container,
-            Resource = "c",
-            ExpiresOn = DateTimeOffset.UtcNow.AddHours(1),
-        };
-        sas.SetPermissions(permissions);
-        var query = sas.ToSasQueryParameters(
-            new StorageSharedKeyCredential(AzuriteFixture.AccountName, AzuriteFixture.AccountKey));
-        return $"{azurite.BlobEndpoint}/{container}?{query}";
-    }
+    private string ContainerSasUrl(string container, BlobContainerSasPermissions permissions) =>
+        AzuriteSas.ContainerSasUrl(azurite.BlobEndpoint, container, permissions);
 
-    private static string SignatureOf(string sasUrl) =>
-        Uri.UnescapeDataString(new Uri(sasUrl).Query.TrimStart('?').Split('&')
-            .Single(p => p.StartsWith("sig=", StringComparison.Ordinal))["sig=".Length..]);
+    private static string SignatureOf(string sasUrl) => AzuriteSas.SignatureOf(sasUrl);
 }
