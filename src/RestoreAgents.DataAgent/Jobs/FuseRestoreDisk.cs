@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 using RestoreAgents.PseudoDisk;
 
@@ -6,25 +5,16 @@ namespace RestoreAgents.DataAgent.Jobs;
 
 /// <summary>
 /// Writes a job's blocks into its file on the FUSE pseudo-disk, as any tool writing a disk file would; the
-/// kernel hands them to the page cache behind the file. Contiguous blocks are gathered into one write of up to
-/// <see cref="WriteSize"/>, so the kernel makes one FUSE request per MiB instead of one per 64 KiB block, and
-/// one write is in flight while the next MiB arrives from the media agent (two buffers).
+/// kernel hands them to the page cache behind the file. Blocks go as 1 MiB writes (<see cref="BlockGatherer"/>).
 /// </summary>
 internal sealed class FuseRestoreDisk : IRestoreDisk
 {
-    /// <summary>The largest write the pseudo-disk negotiates with the kernel (max_write).</summary>
-    public const int WriteSize = 1024 * 1024;
-
     private readonly PseudoDiskMount _mount;
     private readonly string _folder;
     private readonly string _fileName;
     private readonly PageCache.PageCache _cache;
     private readonly SafeFileHandle _file;
-    private byte[]? _filling = ArrayPool<byte>.Shared.Rent(WriteSize);
-    private byte[]? _writing = ArrayPool<byte>.Shared.Rent(WriteSize);
-    private long _fillingOffset;
-    private int _fillingLength;
-    private Task _inFlight = Task.CompletedTask;
+    private readonly BlockGatherer _gatherer;
 
     private FuseRestoreDisk(PseudoDiskMount mount, string folder, string fileName, string path,
         PageCache.PageCache cache, SafeFileHandle file)
@@ -35,6 +25,7 @@ internal sealed class FuseRestoreDisk : IRestoreDisk
         Path = path;
         _cache = cache;
         _file = file;
+        _gatherer = new BlockGatherer(WriteFileAsync);
     }
 
     /// <summary>The disk's file in the mount.</summary>
@@ -57,28 +48,12 @@ internal sealed class FuseRestoreDisk : IRestoreDisk
         }
     }
 
-    public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        bool contiguous = _fillingLength > 0 && offset == _fillingOffset + _fillingLength;
-        if (_fillingLength > 0 && (!contiguous || _fillingLength + data.Length > WriteSize))
-            await SendFilledAsync(cancellationToken);
-        if (data.Length >= WriteSize)
-        {
-            await _inFlight;
-            await WriteFileAsync(offset, data, cancellationToken);
-            return;
-        }
-        var filling = _filling ?? throw new ObjectDisposedException(Path);
-        if (_fillingLength == 0) _fillingOffset = offset;
-        data.CopyTo(filling.AsMemory(_fillingLength));
-        _fillingLength += data.Length;
-        if (_fillingLength == WriteSize) await SendFilledAsync(cancellationToken);
-    }
+    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        _gatherer.WriteAsync(offset, data, cancellationToken);
 
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        await SendFilledAsync(cancellationToken);
-        await _inFlight;
+        await _gatherer.FlushAsync(cancellationToken);
         try
         {
             // fsync makes the pseudo-disk upload the partly filled pages, as any tool's fsync would.
@@ -94,29 +69,9 @@ internal sealed class FuseRestoreDisk : IRestoreDisk
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            await _inFlight; // its buffer goes back to the pool only once the kernel is done with it
-        }
-        catch (Exception)
-        {
-            // reported by the write or the completion that awaited it
-        }
+        await _gatherer.DisposeAsync();
         _file.Dispose();
         _mount.RemoveDisk(_folder, _fileName);
-        if (Interlocked.Exchange(ref _filling, null) is { } filling) ArrayPool<byte>.Shared.Return(filling);
-        if (Interlocked.Exchange(ref _writing, null) is { } writing) ArrayPool<byte>.Shared.Return(writing);
-    }
-
-    /// <summary>Waits for the write in flight, then sends the filled buffer and goes on filling the other one.</summary>
-    private async ValueTask SendFilledAsync(CancellationToken cancellationToken)
-    {
-        if (_fillingLength == 0) return;
-        await _inFlight;
-        (_filling, _writing) = (_writing, _filling);
-        var sending = (_writing ?? throw new ObjectDisposedException(Path)).AsMemory(0, _fillingLength);
-        _inFlight = WriteFileAsync(_fillingOffset, sending, cancellationToken).AsTask();
-        _fillingLength = 0;
     }
 
     private async ValueTask WriteFileAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
