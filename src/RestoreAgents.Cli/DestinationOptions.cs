@@ -4,10 +4,9 @@ using RestoreAgents.Cloud;
 namespace RestoreAgents.Cli;
 
 /// <summary>
-/// The page blob options of restore, download and mount: --container, --blob (not for mount, which takes the whole
-/// container) and exactly one of --connection-string or --sas-url, where RESTOREAGENTS_CONNECTION_STRING stands in
-/// for --connection-string so secrets stay off the command line (and out of --help, which is why it is not a
-/// default value).
+/// The page blob options of restore and download: --container, --blob and exactly one of --connection-string or
+/// --sas-url, where RESTOREAGENTS_CONNECTION_STRING stands in for --connection-string so secrets stay off the
+/// command line (and out of --help, which is why it is not a default value). Mount takes the container alone.
 /// </summary>
 public sealed class DestinationOptions
 {
@@ -16,19 +15,22 @@ public sealed class DestinationOptions
     private readonly CliEnvironment _environment;
     private readonly bool _withBlob;
 
-    /// <param name="withBlob">False for commands on the whole container: no --blob.</param>
+    /// <param name="withBlob">False for a whole container (no --blob option), as mount takes.</param>
     public DestinationOptions(CliEnvironment environment, bool withBlob = true)
     {
         ArgumentNullException.ThrowIfNull(environment);
         _environment = environment;
         _withBlob = withBlob;
+        Container = new("--container")
+        {
+            Description = withBlob
+                ? "Container of the page blob (optional with --sas-url, which names it)."
+                : "Container whose page blobs are the files (optional with --sas-url, which names it).",
+            HelpName = "NAME",
+        };
     }
 
-    public Option<string> Container { get; } = new("--container")
-    {
-        Description = "Container of the page blob (optional with --sas-url, which names it).",
-        HelpName = "NAME",
-    };
+    public Option<string> Container { get; }
 
     public Option<string> Blob { get; } = new("--blob")
     {
@@ -71,8 +73,8 @@ public sealed class DestinationOptions
     }
 
     /// <summary>
-    /// The destination, checked by the same rules the data agent applies (a usage error otherwise); without --blob,
-    /// its blob name is empty.
+    /// The destination, checked by the same rules the data agent applies (a usage error otherwise); without
+    /// --blob, the container alone (its blob name is empty).
     /// </summary>
     public PageBlobDestination Resolve(ParseResult parseResult)
     {

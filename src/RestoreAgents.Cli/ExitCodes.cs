@@ -13,7 +13,8 @@ public static class ExitCodes
 
     public const string HelpText = """
         Exit codes:
-          0    success (restore: the job completed, and its blob was verified unless --no-verify)
+          0    success (restore: the job completed, and its blob was verified unless --no-verify;
+               mount: Ctrl+C or SIGTERM stopped it and every file was uploaded and unmounted)
           1    the restore job failed or was cancelled
           2    usage error: unknown command or option, missing or invalid value (nothing was sent)
           3    cannot reach an agent (connection refused, unknown host, timed out, connection lost)

@@ -15,7 +15,7 @@ public static class Restorectl
         ArgumentNullException.ThrowIfNull(agents);
         var root = new RootCommand(
             "restorectl: back up disk images, then restore them from a media agent through a data agent into "
-            + "Azure page blobs (fixed VHDs), watching progress.")
+            + "Azure page blobs (fixed VHDs), watching progress; or mount a container as a folder of disks.")
         {
             new BackupCommand(environment),
             new CopiesCommand(environment, agents),

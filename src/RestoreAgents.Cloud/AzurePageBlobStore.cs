@@ -106,6 +106,22 @@ public sealed class AzurePageBlobStore : IPageStore
         return ranges;
     }
 
+    /// <summary>Deletes the blob (with any snapshots); a blob already gone counts as deleted.</summary>
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        using var activity = CloudTelemetry.Start("page_blob.delete", Name);
+        try
+        {
+            await _client.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
+        {
+            CloudTelemetry.Fail(activity, e);
+            throw _errors.Translate(e, "delete", sasPermissions: "delete (d)");
+        }
+    }
+
     public override string ToString() => Name;
 
     private async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

@@ -1,6 +1,9 @@
 namespace RestoreAgents.Cloud;
 
-/// <summary>What messages say about a page blob: its account endpoint, container and name, never a query string.</summary>
+/// <summary>
+/// What messages say about a page blob (or a container, when <see cref="BlobName"/> is empty): its account
+/// endpoint, container and name, never a query string.
+/// </summary>
 internal sealed record BlobLocation(string AccountEndpoint, string Container, string BlobName, string Url,
     bool UsesContainerSas)
 {
@@ -14,6 +17,10 @@ internal sealed record BlobLocation(string AccountEndpoint, string Container, st
         return new BlobLocation(endpoint, container, blobName,
             PageBlobDestination.WithoutQuery(blobUri), usesContainerSas);
     }
+
+    /// <summary>The container itself (no blob), for calls such as listing its blobs.</summary>
+    public static BlobLocation OfContainer(Uri containerUri, string container, bool usesContainerSas) =>
+        From(containerUri, containerUri, container, "", usesContainerSas);
 
     public override string ToString() => BlobName.Length == 0
         ? $"container '{Container}' at {AccountEndpoint}"

@@ -22,14 +22,18 @@ internal sealed class CloudErrors(BlobLocation location, PageBlobStoreOptions op
             _ => false,
         };
 
+    /// <summary>What a container SAS must grant for restores (the default <c>sasPermissions</c>).</summary>
+    public const string RestoreSasPermissions = "read, create and write (rcw)";
+
     /// <param name="action">What was being done, to fit "Could not {action} page blob ...".</param>
     /// <param name="createdIfNoneMatch">The call was a create with If-None-Match: *, so 412 means "exists".</param>
+    /// <param name="sasPermissions">The SAS permissions the call needs, named when a SAS lacks one.</param>
     public CloudDestinationException Translate(Exception e, string action, long? offset = null,
-        bool createdIfNoneMatch = false)
+        bool createdIfNoneMatch = false, string sasPermissions = RestoreSasPermissions)
     {
         var last = LastAttempt(e);
         if (last is RequestFailedException { Status: > 0 } answer)
-            return FromAnswer(answer, action, offset, createdIfNoneMatch);
+            return FromAnswer(answer, action, offset, createdIfNoneMatch, sasPermissions);
 
         if (Find<OperationCanceledException>(last) is not null || Find<TimeoutException>(last) is not null)
             return Create(CloudFailure.TimedOut, action, offset,
@@ -51,7 +55,7 @@ internal sealed class CloudErrors(BlobLocation location, PageBlobStoreOptions op
     }
 
     private CloudDestinationException FromAnswer(RequestFailedException answer, string action, long? offset,
-        bool createdIfNoneMatch)
+        bool createdIfNoneMatch, string sasPermissions)
     {
         var code = answer.ErrorCode;
         var status = answer.Status;
@@ -61,12 +65,11 @@ internal sealed class CloudErrors(BlobLocation location, PageBlobStoreOptions op
             (401 or 403, "AuthorizationPermissionMismatch" or "AuthorizationResourceTypeMismatch")
                 when location.UsesContainerSas =>
                 (CloudFailure.AccessDenied,
-                    $"the SAS does not allow this ({said}); a container SAS for restores needs read, create and write "
-                    + "(rcw) permissions"),
+                    $"the SAS does not allow this ({said}); it needs {sasPermissions} permissions"),
             (401 or 403, _) when location.UsesContainerSas =>
                 (CloudFailure.AccessDenied,
                     $"access was denied ({said}); check that the SAS is for this container, has not expired, "
-                    + "and grants read, create and write (rcw) permissions"),
+                    + $"and grants {sasPermissions} permissions"),
             (401 or 403, _) =>
                 (CloudFailure.AccessDenied,
                     $"access was denied ({said}); check the account name and key in the connection string "

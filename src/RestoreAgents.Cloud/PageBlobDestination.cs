@@ -14,9 +14,6 @@ namespace RestoreAgents.Cloud;
 public sealed record PageBlobDestination(string? ConnectionString, string? ContainerSasUrl, string Container,
     string BlobName)
 {
-    /// <summary>The container's name: <see cref="Container"/>, or the one the SAS URL names.</summary>
-    public string ContainerName => ResolveContainer();
-
     /// <summary>True when the destination is reached through a container SAS URL.</summary>
     public bool UsesContainerSas => !string.IsNullOrWhiteSpace(ContainerSasUrl);
 
@@ -25,37 +22,41 @@ public sealed record PageBlobDestination(string? ConnectionString, string? Conta
     /// one of the connection string and the SAS URL is given, it parses, and the container and blob names follow
     /// Azure's rules. Sends no request.
     /// </summary>
-    public void Validate() => Validate(requireBlobName: true);
+    public void Validate() => Check(withBlob: true);
 
-    /// <summary>The same checks, leaving the blob name out: for calls on the whole container.</summary>
-    public void ValidateContainer() => Validate(requireBlobName: false);
+    /// <summary>
+    /// The checks of <see cref="Validate"/> for the container alone (<see cref="BlobName"/> is not looked at),
+    /// before listing the container's blobs. Sends no request.
+    /// </summary>
+    public void ValidateContainer() => Check(withBlob: false);
 
-    private void Validate(bool requireBlobName)
+    private void Check(bool withBlob)
     {
         bool hasConnectionString = !string.IsNullOrWhiteSpace(ConnectionString);
         if (hasConnectionString == UsesContainerSas)
-            throw Invalid(hasConnectionString
+            throw Invalid(withBlob, hasConnectionString
                 ? "give either a connection string or a container SAS URL, not both"
                 : "give a connection string or a container SAS URL; neither was given");
 
-        string container = ResolveContainer();
+        string container = ResolveContainer(withBlob);
         if (StorageNames.ContainerNameProblem(container) is { } containerProblem)
-            throw Invalid(containerProblem);
-        if (requireBlobName && StorageNames.BlobNameProblem(BlobName) is { } blobProblem)
-            throw Invalid(blobProblem);
+            throw Invalid(withBlob, containerProblem);
+        if (withBlob && StorageNames.BlobNameProblem(BlobName) is { } blobProblem)
+            throw Invalid(withBlob, blobProblem);
         if (hasConnectionString)
-            CheckConnectionString();
+            CheckConnectionString(withBlob);
     }
 
     /// <summary>The container name: <see cref="Container"/>, or the one in the SAS URL when that is empty.</summary>
-    private string ResolveContainer()
+    private string ResolveContainer(bool withBlob)
     {
         if (!UsesContainerSas) return Container;
 
-        var sasUrl = ParseSasUrl();
+        var sasUrl = ParseSasUrl(withBlob);
         if (!string.IsNullOrEmpty(Container) &&
             !string.Equals(Container, sasUrl.BlobContainerName, StringComparison.Ordinal))
-            throw Invalid($"container '{Container}' is not the container '{sasUrl.BlobContainerName}' of the SAS URL "
+            throw Invalid(withBlob,
+                $"container '{Container}' is not the container '{sasUrl.BlobContainerName}' of the SAS URL "
                 + $"{WithoutQuery(sasUrl)}");
         return sasUrl.BlobContainerName;
     }
@@ -63,7 +64,7 @@ public sealed record PageBlobDestination(string? ConnectionString, string? Conta
     /// <summary>The container SAS URL, checked: http(s), names a container and no blob, carries a signature.</summary>
     internal Uri ContainerSasUri()
     {
-        ParseSasUrl();
+        ParseSasUrl(withBlob: false);
         return new Uri(ContainerSasUrl!, UriKind.Absolute);
     }
 
@@ -77,24 +78,27 @@ public sealed record PageBlobDestination(string? ConnectionString, string? Conta
         return text.ToString();
     }
 
-    private BlobUriBuilder ParseSasUrl()
+    private BlobUriBuilder ParseSasUrl(bool withBlob)
     {
         if (!Uri.TryCreate(ContainerSasUrl, UriKind.Absolute, out var uri) ||
             (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            throw Invalid("the container SAS URL is not an absolute http:// or https:// URL");
+            throw Invalid(withBlob, "the container SAS URL is not an absolute http:// or https:// URL");
 
         var parts = new BlobUriBuilder(uri);
         if (string.IsNullOrEmpty(parts.BlobContainerName))
-            throw Invalid($"the SAS URL {WithoutQuery(uri)} names no container; give the container's SAS URL");
+            throw Invalid(withBlob,
+                $"the SAS URL {WithoutQuery(uri)} names no container; give the container's SAS URL");
         if (!string.IsNullOrEmpty(parts.BlobName))
-            throw Invalid($"the SAS URL {WithoutQuery(uri)} names a blob ('{parts.BlobName}'); give the container's "
+            throw Invalid(withBlob,
+                $"the SAS URL {WithoutQuery(uri)} names a blob ('{parts.BlobName}'); give the container's "
                 + "SAS URL and the blob name separately");
         if (parts.Sas is null || string.IsNullOrEmpty(parts.Sas.Signature))
-            throw Invalid($"the SAS URL {WithoutQuery(uri)} carries no signature (the query has no sig parameter)");
+            throw Invalid(withBlob,
+                $"the SAS URL {WithoutQuery(uri)} carries no signature (the query has no sig parameter)");
         return parts;
     }
 
-    private void CheckConnectionString()
+    private void CheckConnectionString(bool withBlob)
     {
         try
         {
@@ -103,7 +107,7 @@ public sealed record PageBlobDestination(string? ConnectionString, string? Conta
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {
             // The parser's own exception is left out: it may quote the connection string.
-            throw Invalid("the connection string is not an Azure Storage connection string "
+            throw Invalid(withBlob, "the connection string is not an Azure Storage connection string "
                 + "(expected e.g. 'DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;' or "
                 + "'BlobEndpoint=...;SharedAccessSignature=...')");
         }
@@ -116,9 +120,11 @@ public sealed record PageBlobDestination(string? ConnectionString, string? Conta
 
     internal static string WithoutQuery(Uri uri) => uri.GetLeftPart(UriPartial.Path);
 
-    private ArgumentException Invalid(string problem)
+    private ArgumentException Invalid(bool withBlob, string problem)
     {
         var container = string.IsNullOrEmpty(Container) ? "the SAS URL's container" : $"container '{Container}'";
-        return new ArgumentException($"Invalid destination for page blob '{BlobName}' in {container}: {problem}.");
+        return new ArgumentException(withBlob
+            ? $"Invalid destination for page blob '{BlobName}' in {container}: {problem}."
+            : $"Invalid {container}: {problem}.");
     }
 }

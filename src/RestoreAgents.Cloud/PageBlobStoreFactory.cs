@@ -5,7 +5,10 @@ using Azure.Storage.Blobs.Specialized;
 
 namespace RestoreAgents.Cloud;
 
-/// <summary>Creates or opens the page blob of a restore and hands it out as an <see cref="AzurePageBlobStore"/>.</summary>
+/// <summary>
+/// Creates or opens the page blob of a restore and hands it out as an <see cref="AzurePageBlobStore"/>; lists
+/// the blobs of a container (the page blobs a mount shows as files).
+/// </summary>
 public static class PageBlobStoreFactory
 {
     /// <summary>The largest page blob Azure Storage holds: 8 TiB.</summary>
@@ -96,71 +99,83 @@ public static class PageBlobStoreFactory
         return new AzurePageBlobStore(blob, properties.ContentLength, location, options);
     }
 
-    /// <summary>The page blobs of the destination's container (its blob name is not used), by name.</summary>
-    /// <exception cref="CloudDestinationException">The container is missing or the account refused.</exception>
-    public static async Task<IReadOnlyList<PageBlobListing>> ListAsync(PageBlobDestination destination,
+    /// <summary>
+    /// Lists every blob of the container (of every type, in name order) with its type and size. The container
+    /// must exist: this call does not create it.
+    /// </summary>
+    /// <param name="container">The container; its <see cref="PageBlobDestination.BlobName"/> is not used.</param>
+    /// <exception cref="ArgumentException">The container or the options cannot work (no request sent).</exception>
+    /// <exception cref="CloudDestinationException">The container is missing, or the account refused.</exception>
+    public static async Task<IReadOnlyList<ContainerBlob>> ListBlobsAsync(PageBlobDestination container,
         PageBlobStoreOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(options);
-        destination.ValidateContainer();
+        container.ValidateContainer();
         options.Validate();
-        var (container, location) = ConnectContainer(destination, options);
-        using var activity = CloudTelemetry.Start("page_blob.list", location.Url);
-        var blobs = new List<PageBlobListing>();
+
+        var client = ContainerClient(container, options);
+        var location = BlobLocation.OfContainer(client.Uri, client.Name, container.UsesContainerSas);
+        using var activity = CloudTelemetry.Start("container.list", location.Url);
+        var blobs = new List<ContainerBlob>();
         try
         {
-            await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken)
-                .ConfigureAwait(false))
+            await foreach (var item in client.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                if (item.Properties.BlobType == BlobType.Page)
-                    blobs.Add(new PageBlobListing(item.Name, item.Properties.ContentLength ?? 0));
+                var type = item.Properties.BlobType?.ToString().ToLowerInvariant() ?? "unknown";
+                blobs.Add(new ContainerBlob(item.Name, type, item.Properties.ContentLength ?? 0));
             }
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
             CloudTelemetry.Fail(activity, e);
-            throw new CloudErrors(location, options).Translate(e, "list the blobs of");
+            throw new CloudErrors(location, options).Translate(e, "list the blobs of", sasPermissions: "list (l)");
         }
         return blobs;
     }
 
-    /// <summary>Deletes the page blob; true when it was there.</summary>
-    public static async Task<bool> DeleteAsync(PageBlobDestination destination, PageBlobStoreOptions options,
-        CancellationToken cancellationToken = default)
+    /// <summary>Creates the container unless it exists (a connection string is needed; a container SAS cannot).</summary>
+    /// <param name="container">The container; its <see cref="PageBlobDestination.BlobName"/> is not used.</param>
+    /// <returns>True when the container was created, false when it was there.</returns>
+    /// <exception cref="ArgumentException">The container or the options cannot work, or it is a SAS URL.</exception>
+    /// <exception cref="CloudDestinationException">The account refused or could not be reached.</exception>
+    public static async Task<bool> CreateContainerIfMissingAsync(PageBlobDestination container,
+        PageBlobStoreOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(options);
-        destination.Validate();
+        container.ValidateContainer();
         options.Validate();
-        var (_, blob, location) = Connect(destination, options);
-        using var activity = CloudTelemetry.Start("page_blob.delete", location.Url);
+        if (container.UsesContainerSas)
+            throw new ArgumentException("a container SAS URL cannot create its container; give a connection string");
+
+        var client = ContainerClient(container, options);
+        var location = BlobLocation.OfContainer(client.Uri, client.Name, usesContainerSas: false);
+        using var activity = CloudTelemetry.Start("container.create", location.Url);
         try
         {
-            return (await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            var created = await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return created is not null;
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
             CloudTelemetry.Fail(activity, e);
-            throw new CloudErrors(location, options).Translate(e, "delete");
+            throw new CloudErrors(location, options).Translate(e, "create");
         }
     }
 
-    private static (BlobContainerClient Container, BlobLocation Location) ConnectContainer(
-        PageBlobDestination destination, PageBlobStoreOptions options)
+    private static BlobContainerClient ContainerClient(PageBlobDestination destination, PageBlobStoreOptions options)
     {
         var clientOptions = options.ToClientOptions();
-        var container = destination.UsesContainerSas
+        return destination.UsesContainerSas
             ? new BlobContainerClient(destination.ContainerSasUri(), clientOptions)
             : new BlobContainerClient(destination.ConnectionString, destination.Container, clientOptions);
-        return (container, BlobLocation.From(container.Uri, container.Uri, container.Name, "",
-            destination.UsesContainerSas));
     }
 
     private static (BlobContainerClient Container, PageBlobClient Blob, BlobLocation Location) Connect(
         PageBlobDestination destination, PageBlobStoreOptions options)
     {
-        var (container, _) = ConnectContainer(destination, options);
+        var container = ContainerClient(destination, options);
         var blob = container.GetPageBlobClient(destination.BlobName);
         var location = BlobLocation.From(container.Uri, blob.Uri, container.Name, destination.BlobName,
             destination.UsesContainerSas);

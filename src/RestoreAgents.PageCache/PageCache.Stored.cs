@@ -1,14 +1,17 @@
 namespace RestoreAgents.PageCache;
 
-// A store that already holds a disk (a page blob written earlier): its data reads back, and a page partly
-// overwritten is loaded first, so the rest of it is kept rather than uploaded as zeros.
+// Data the store held before the cache: a cache over an existing page blob.
 public sealed partial class PageCache
 {
     /// <summary>
-    /// Declares that the store already holds data in [offset, offset + length), e.g. the page ranges Azure lists
-    /// for an existing blob. Call it before the first write to those pages.
+    /// Declares that the store already holds data in [offset, offset + length), e.g. the written ranges of an
+    /// existing page blob (Get Page Ranges). Every page the range touches is then read from the store, and a
+    /// write into such a page first loads the page from the store, so the bytes the write does not cover keep
+    /// their value when the page goes back up. Pages outside every declared range read as zeros, as before.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A page in the range is already in the cache.</exception>
+    /// <remarks>Declare before writing: a page that was already written to cannot be declared.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the disk.</exception>
+    /// <exception cref="InvalidOperationException">A page of the range was already written to.</exception>
     public void DeclareStored(long offset, long length)
     {
         CheckRange(offset, length, "stored range");
@@ -18,12 +21,11 @@ public sealed partial class PageCache
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            foreach (var page in _slotByPage.Keys)
-            {
-                if (page >= firstPage && page < endPage)
-                    throw new InvalidOperationException(
-                        $"page {page} of '{Name}' is already in the cache; declare stored data before writing");
-            }
+            // A page in a slot (or that left one) has bytes of its own the store's copy would overwrite or miss.
+            if (_touchedPages.OverlapLength(firstPage, endPage) != 0)
+                throw new InvalidOperationException(
+                    $"stored range of {length} bytes at offset {offset} of '{Name}' covers pages already written "
+                    + "to; declare what the store holds before writing");
             _pagesWithData.Add(firstPage, endPage);
         }
     }

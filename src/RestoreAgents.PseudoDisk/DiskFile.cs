@@ -1,10 +1,10 @@
 namespace RestoreAgents.PseudoDisk;
 
 /// <summary>
-/// A file of the pseudo-disk: a disk registered with its cache, or a file created in the mount that gets its
-/// cache from the <see cref="IDiskFactory"/> when it is given a size.
+/// A file of the pseudo-disk: a disk registered with its cache, a disk the <see cref="IDiskFactory"/> made before
+/// the mount, or a file created in the mount that gets its cache from the factory when it is given a size.
 /// </summary>
-internal sealed class DiskFile(string folder, string name, PageCache.PageCache? cache, bool madeInMount,
+internal sealed class DiskFile(string folder, string name, PageCache.PageCache? cache, bool ownedByFactory,
     DateTimeOffset created)
 {
     private long _lastWriteTicks = created.UtcTicks;
@@ -16,8 +16,11 @@ internal sealed class DiskFile(string folder, string name, PageCache.PageCache? 
     /// <summary>Null until a file created in the mount is given its size.</summary>
     public PageCache.PageCache? Cache { get; set; } = cache;
 
-    /// <summary>Created through the mount (so the factory owns its cache and it may be deleted there).</summary>
-    public bool MadeInMount { get; } = madeInMount;
+    /// <summary>
+    /// The factory owns its cache (created in the mount, or added as the factory's): it may be deleted in the
+    /// mount, through the factory, and the mount flushes it at unmount.
+    /// </summary>
+    public bool OwnedByFactory { get; } = ownedByFactory;
 
     /// <summary>Serialises giving a new file its size, which calls the factory.</summary>
     public Lock SizeGate { get; } = new();

@@ -3,7 +3,8 @@ namespace RestoreAgents.PseudoDisk;
 /// <summary>
 /// Makes the page caches behind files that are created inside a mount: a file created with open(O_CREAT) has no
 /// size; the first truncate/ftruncate to a length gives it one, and then the mount asks the factory for a cache
-/// of that size (a cloud-backed factory creates a page blob there). The factory owns what it makes.
+/// of that size (a cloud-backed factory creates a page blob there). The factory owns what it makes, and the disks
+/// it made before the mount and added with <see cref="PseudoDiskMount.AddFactoryDisk"/>.
 /// </summary>
 public interface IDiskFactory
 {

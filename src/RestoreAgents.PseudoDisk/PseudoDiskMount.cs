@@ -45,6 +45,12 @@ public sealed class PseudoDiskMount : IAsyncDisposable
     /// <summary>The mounted folder (full path).</summary>
     public string MountPath { get; }
 
+    /// <summary>
+    /// Completes when the mount stops serving: after <see cref="DisposeAsync"/>, or when it was unmounted from
+    /// outside (umount, fusermount3 -u), which a process that holds a mount until a signal should watch for.
+    /// </summary>
+    public Task Stopped => _session.LoopEnded;
+
     /// <summary>What the file system has served so far (largest write, bytes, flushes, failures).</summary>
     public PseudoDiskStatistics Statistics => _fileSystem.Statistics;
 
@@ -113,13 +119,31 @@ public sealed class PseudoDiskMount : IAsyncDisposable
         return MountPath + relative;
     }
 
+    /// <summary>
+    /// Serves a disk the mount's <see cref="IDiskFactory"/> made before (e.g. a page blob found at start) as
+    /// <c>&lt;mount&gt;/folder/fileName</c>: like a file created in the mount, deleting it there goes to the
+    /// factory, and unmounting flushes it.
+    /// </summary>
+    /// <returns>The file's full path.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// The mount has no <see cref="PseudoDiskMountOptions.DiskFactory"/>.
+    /// </exception>
+    /// <exception cref="InvalidDiskNameException">A name breaks <see cref="PseudoDiskNames"/>' rule.</exception>
+    /// <exception cref="DiskAlreadyExistsException">The name is taken.</exception>
+    public string AddFactoryDisk(string folder, string fileName, PageCache.PageCache cache)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var relative = _fileSystem.AddFactoryDisk(folder, fileName, cache);
+        return MountPath + relative;
+    }
+
     /// <summary>Stops serving a disk (files still open keep it until closed); false when there was none.</summary>
     public bool RemoveDisk(string folder, string fileName) => _fileSystem.RemoveDisk(folder, fileName);
 
     /// <summary>
-    /// Flushes the files created in the mount, then unmounts. A mount busy with open files is detached lazily;
-    /// if its loop has not ended after <see cref="PseudoDiskMountOptions.UnmountTimeout"/>, waiting writers are
-    /// woken with EINTR.
+    /// Flushes the factory's files (created in the mount or added with <see cref="AddFactoryDisk"/>), then
+    /// unmounts. A mount busy with open files is detached lazily; if its loop has not ended after
+    /// <see cref="PseudoDiskMountOptions.UnmountTimeout"/>, waiting writers are woken with EINTR.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -127,7 +151,7 @@ public sealed class PseudoDiskMount : IAsyncDisposable
         using var flushTimeout = new CancellationTokenSource(_options.UnmountTimeout);
         try
         {
-            await _fileSystem.FlushCreatedDisksAsync(flushTimeout.Token).ConfigureAwait(false);
+            await _fileSystem.FlushFactoryDisksAsync(flushTimeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

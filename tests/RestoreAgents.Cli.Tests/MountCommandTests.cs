@@ -1,112 +1,260 @@
+using Azure.Storage;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Sas;
 using RestoreAgents.Testing;
 
 namespace RestoreAgents.Cli.Tests;
 
 /// <summary>
-/// `restorectl mount` on real Azurite and a real FUSE mount: tools write disks into the container through the
-/// page cache, and page blobs already there read back.
+/// `restorectl mount` as a real process on a real FUSE mount over real Azurite: the tools people use (dd,
+/// truncate, qemu-img, cat, cmp, rm) work on the folder, and what they write is in the page blobs once the
+/// mount is stopped with a signal. Disks are a few MiB with 1 MiB pages and a 2 MiB cache, smaller than each disk.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
 {
     private const int MiB = 1024 * 1024;
+
     private readonly TempDirectory _work = new("restorectl-mount");
-    private readonly string _container = $"mount-{Guid.NewGuid():N}"[..20];
 
     public void Dispose() => _work.Dispose();
 
-    private Task<MountedContainer> MountAsync() => MountedContainer.StartAsync(azurite.ConnectionString, _container,
-        _work.Combine("mnt"), "--page-size", "1MiB", "--cache-size", "2MiB", "--cache-dir", _work.Combine("cache"));
+    private string MountPoint => _work.Combine("mnt");
 
-    private async Task<byte[]> BlobAsync(string name)
+    private string[] SmallCache(params string[] more) =>
+        ["--page-size", "1MiB", "--cache-size", "2MiB", "--cache-dir", _work.Combine("cache"), .. more];
+
+    private string[] WithConnectionString(string container) =>
+        SmallCache("--connection-string", azurite.ConnectionString, "--container", container);
+
+    private async Task<BlobContainerClient> NewContainerAsync()
     {
-        var blob = new BlobContainerClient(azurite.ConnectionString, _container).GetBlobClient(name);
-        return (await blob.DownloadContentAsync()).Value.Content.ToArray();
+        var container = new BlobContainerClient(azurite.ConnectionString, $"mount{Guid.NewGuid():N}");
+        await container.CreateAsync();
+        return container;
+    }
+
+    private static async Task<byte[]> BlobBytesAsync(BlobContainerClient container, string blobName)
+    {
+        var properties = (await container.GetBlobClient(blobName).GetPropertiesAsync()).Value;
+        Assert.Equal(BlobType.Page, properties.BlobType);
+        return (await container.GetBlobClient(blobName).DownloadContentAsync()).Value.Content.ToArray();
+    }
+
+    /// <summary>3 MiB of random bytes, 2 MiB of zeros, then 1 MiB + 3.5 KiB of random bytes: not whole pages.</summary>
+    private async Task<byte[]> WriteSourceAsync(string path)
+    {
+        var bytes = new byte[6 * MiB + 3584];
+        var random = new Random(7);
+        random.NextBytes(bytes.AsSpan(0, 3 * MiB));
+        random.NextBytes(bytes.AsSpan(5 * MiB));
+        await File.WriteAllBytesAsync(path, bytes);
+        return bytes;
+    }
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        var result = await ProcessRunner.RunAsync(program, arguments);
+        Assert.True(result.ExitCode == 0,
+            $"{program} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Combined}");
     }
 
     [Fact]
-    public async Task Dd_IntoASizedFile_LandsInThePageBlobByteForByte()
+    public async Task Mount_Dd_IntoATruncatedFile_MakesAPageBlob_EqualToTheSource()
     {
-        // 5 MiB and three sectors: five full 1 MiB pages and a partial one, twice the cache and more.
+        var container = await NewContainerAsync();
         var source = _work.Combine("source.raw");
-        await TestDiskImage.CreateAsync(source, 5L * MiB + 1536, seed: 61, dataFraction: 0.7);
-        await using var mount = await MountAsync();
+        var expected = await WriteSourceAsync(source);
+        await using var mount = await RestorectlMount.StartAsync(MountPoint, WithConnectionString(container.Name));
+        var disk = mount.File("disk.raw");
 
-        await ProcessRunner.RunCheckedAsync("truncate", "-s", new FileInfo(source).Length.ToString(),
-            mount.PathOf("disk.raw"));
-        await ProcessRunner.RunCheckedAsync("dd", $"if={source}", $"of={mount.PathOf("disk.raw")}", "bs=1M",
-            "conv=notrunc");
-        Assert.Equal(0, await mount.StopAsync());
+        // dd alone cannot make a disk: it creates the file without a size, and a page blob needs one first.
+        var unsized = await ProcessRunner.RunAsync("dd", ["if=" + source, "of=" + disk, "bs=1M", "status=none"]);
+        Assert.NotEqual(0, unsized.ExitCode);
+        Assert.Contains("File too large", unsized.Combined);
+        await RunAsync("truncate", "-s", expected.Length.ToString(), disk);
+        await RunAsync("dd", "if=" + source, "of=" + disk, "bs=1M", "status=none");
+        await RunAsync("cmp", source, disk);
 
-        Assert.Contains("created page blob", mount.Output);
-        Assert.Equal(await File.ReadAllBytesAsync(source), await BlobAsync("disk.raw"));
-        Assert.Empty(Directory.EnumerateFiles(_work.Combine("cache"), "*", SearchOption.AllDirectories));
+        Assert.Equal(ExitCodes.Success, await mount.StopAsync("INT"));
+        Assert.Equal(expected, await BlobBytesAsync(container, "disk.raw"));
+        Assert.Contains($"created page blob 'disk.raw' ({ByteSize.Format(expected.Length)})", mount.Output);
+        Assert.Contains("finished page blob 'disk.raw'", mount.Output);
+        Assert.Contains($"unmounted {MountPoint}", mount.Output);
+        Assert.Equal("", mount.Error);
+        Assert.DoesNotContain(MountPoint, File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]));
     }
 
     [Fact]
-    public async Task QemuImgConvert_OfAQcow2_LandsAsItsRawContent()
+    public async Task Mount_QemuImgConvert_ToRaw_MakesAPageBlob_EqualToTheImagesContent()
     {
-        var raw = _work.Combine("vm.raw");
-        await TestDiskImage.CreateAsync(raw, 6L * MiB, seed: 62, dataFraction: 0.5);
-        var qcow2 = _work.Combine("vm.qcow2");
+        var container = new BlobContainerClient(azurite.ConnectionString, $"mount{Guid.NewGuid():N}");
+        var raw = _work.Combine("source.raw");
+        await TestDiskImage.CreateAsync(raw, 6 * MiB + 512, seed: 11);
+        var qcow2 = _work.Combine("source.qcow2");
         await QemuImg.RunAsync("convert", "-f", "raw", "-O", "qcow2", raw, qcow2);
-        await using var mount = await MountAsync();
+        await using var mount = await RestorectlMount.StartAsync(MountPoint,
+            [.. WithConnectionString(container.Name), "--create-container"]);
 
-        await QemuImg.RunAsync("convert", "-f", "qcow2", "-O", "raw", qcow2, mount.PathOf("vm.raw"));
-        Assert.Equal(0, await mount.StopAsync());
+        await QemuImg.RunAsync("convert", "-O", "raw", qcow2, mount.File("disk2.raw"));
 
-        Assert.Equal(await File.ReadAllBytesAsync(raw), await BlobAsync("vm.raw"));
+        Assert.Equal(ExitCodes.Success, await mount.StopAsync("TERM"));
+        Assert.Equal(await File.ReadAllBytesAsync(raw), await BlobBytesAsync(container, "disk2.raw"));
+        Assert.StartsWith($"created container '{container.Name}'", mount.Output);
     }
 
     [Fact]
-    public async Task ExistingPageBlob_ListsAndReadsBack_AndAPartialOverwriteKeepsTheRest()
+    public async Task Mount_ShowsExistingPageBlobs_ThatReadBack_KeepTheirPagesOnPartialWrites_AndGoWithRm()
     {
-        var content = new byte[3 * MiB];
-        new Random(63).NextBytes(content);
-        var container = new BlobContainerClient(azurite.ConnectionString, _container);
-        await container.CreateIfNotExistsAsync();
-        var blob = container.GetPageBlobClient("existing.vhd");
-        await blob.CreateAsync(content.Length);
-        await blob.UploadPagesAsync(new MemoryStream(content), 0);
-        await using var mount = await MountAsync();
+        var container = await NewContainerAsync();
+        // Written in two ranges, with a hole between and a page nobody wrote.
+        var expected = new byte[3 * MiB + 512];
+        new Random(21).NextBytes(expected.AsSpan(MiB / 2, MiB));
+        new Random(22).NextBytes(expected.AsSpan(3 * MiB - 512, 1024));
+        var existing = container.GetPageBlobClient("old.raw");
+        await existing.CreateAsync(expected.Length);
+        await existing.UploadPagesAsync(new MemoryStream(expected, MiB / 2, MiB), MiB / 2);
+        await existing.UploadPagesAsync(new MemoryStream(expected, 3 * MiB - 512, 1024), 3 * MiB - 512);
+        var nested = container.GetPageBlobClient("job/nested.raw");
+        await nested.CreateAsync(MiB);
+        await container.GetPageBlobClient("a/b/deep.raw").CreateAsync(MiB);
+        await container.GetBlobClient("notes.txt").UploadAsync(BinaryData.FromString("not a disk"));
+        var local = _work.Combine("expected.raw");
+        await File.WriteAllBytesAsync(local, expected);
+        const BlobContainerSasPermissions readCreateWriteDeleteList = BlobContainerSasPermissions.Read
+            | BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write
+            | BlobContainerSasPermissions.Delete | BlobContainerSasPermissions.List;
+        var sasUrl = ContainerSasUrl(container.Name, readCreateWriteDeleteList);
+        await using var mount = await RestorectlMount.StartAsync(MountPoint, SmallCache("--sas-url", sasUrl));
 
-        Assert.Contains("existing.vhd", Directory.GetFiles(mount.MountPoint).Select(Path.GetFileName));
-        Assert.Equal(content, await File.ReadAllBytesAsync(mount.PathOf("existing.vhd")));
-        var patch = new byte[1000];
-        new Random(64).NextBytes(patch);
-        await using (var file = new FileStream(mount.PathOf("existing.vhd"), FileMode.Open, FileAccess.Write))
-        {
-            file.Position = MiB + 4096;
-            await file.WriteAsync(patch);
-        }
-        Assert.Equal(0, await mount.StopAsync());
+        Assert.Equal(["job", "old.raw"], Directory.GetFileSystemEntries(MountPoint).Select(Path.GetFileName).Order());
+        Assert.Equal(expected.Length, new FileInfo(mount.File("old.raw")).Length);
+        await RunAsync("cmp", local, mount.File("old.raw"));
+        Assert.Equal(expected, await File.ReadAllBytesAsync(mount.File("old.raw")));
+        // Five bytes into the middle of a stored page: the rest of that page must survive the upload.
+        var patch = "HELLO"u8.ToArray();
+        var patchFile = _work.Combine("patch");
+        await File.WriteAllBytesAsync(patchFile, patch);
+        await RunAsync("dd", "if=" + patchFile, "of=" + mount.File("old.raw"), "bs=1", $"seek={MiB + 7}",
+            "conv=notrunc", "status=none");
+        patch.CopyTo(expected, MiB + 7);
+        await RunAsync("rm", mount.File("job", "nested.raw"));
 
-        patch.CopyTo(content, MiB + 4096);
-        Assert.Equal(content, await BlobAsync("existing.vhd"));
+        Assert.Equal(ExitCodes.Success, await mount.StopAsync());
+        Assert.Equal(expected, await BlobBytesAsync(container, "old.raw"));
+        Assert.False((await nested.ExistsAsync()).Value);
+        Assert.Contains("deleted page blob 'job/nested.raw'", mount.Output);
+        Assert.Contains($"page blob 'old.raw' (3.0 MiB) is {mount.File("old.raw")}", mount.Output);
+        Assert.Equal(
+            ["warning: skipping page blob 'a/b/deep.raw': the mount shows blobs as FILE or FOLDER/FILE, not deeper",
+                "warning: skipping block blob 'notes.txt': only page blobs are disks"],
+            mount.ErrorLines);
+        Assert.DoesNotContain(SignatureOf(sasUrl), mount.Output + mount.Error);
     }
 
     [Fact]
-    public async Task Mount_WithAContainerSasWithoutSignature_IsAUsageError()
+    public async Task Mount_UnmountedFromOutside_UploadsWhatIsLeft_AndExitsZero()
     {
-        var result = await new CliRun().RunAsync("mount", "--sas-url", "http://127.0.0.1:1/account/container",
-            _work.Combine("mnt"));
+        var container = await NewContainerAsync();
+        await using var mount = await RestorectlMount.StartAsync(MountPoint, WithConnectionString(container.Name));
+        await RunAsync("truncate", "-s", (2 * MiB).ToString(), mount.File("small.raw"));
+        var data = new byte[1000];
+        new Random(5).NextBytes(data);
+        await File.WriteAllBytesAsync(_work.Combine("data"), data);
+        await RunAsync("dd", "if=" + _work.Combine("data"), "of=" + mount.File("small.raw"), "seek=3",
+            "conv=notrunc", "status=none");
 
-        Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("SAS", Assert.Single(result.ErrorLines));
+        await RunAsync("fusermount3", "-u", MountPoint);
+
+        Assert.Equal(ExitCodes.Success, await mount.ExitCodeAsync());
+        var expected = new byte[2 * MiB];
+        data.CopyTo(expected, 3 * 512);
+        Assert.Equal(expected, await BlobBytesAsync(container, "small.raw"));
+        Assert.Contains("was unmounted from outside", mount.Error);
     }
 
     [Fact]
-    public async Task Mount_OnAFile_FailsInOneLineNamingIt()
+    public async Task Mount_WithASasUrlWhoseSignatureIsWrong_IsOneLine_AndExitCode4()
     {
-        var notAFolder = _work.Combine("file");
-        await File.WriteAllTextAsync(notAFolder, "x");
+        var container = await NewContainerAsync();
+        var sasUrl = ContainerSasUrl(container.Name, BlobContainerSasPermissions.All);
+        var signature = SignatureOf(sasUrl);
+        var forged = sasUrl.Replace(Uri.EscapeDataString(signature), Uri.EscapeDataString("AAAA" + signature[4..]),
+            StringComparison.Ordinal);
+        Assert.NotEqual(sasUrl, forged);
 
-        var result = await new CliRun { Variables = { ["RESTOREAGENTS_CONNECTION_STRING"] = azurite.ConnectionString } }
-            .RunAsync("mount", "--container", _container, notAFolder);
+        var result = await RunMountAsync(SmallCache("--sas-url", forged));
 
         Assert.Equal(ExitCodes.OtherError, result.ExitCode);
-        Assert.Contains(notAFolder, Assert.Single(result.ErrorLines));
+        var line = Assert.Single(ErrorLines(result));
+        Assert.StartsWith($"error: Could not list the blobs of container '{container.Name}'", line);
+        Assert.Contains("access was denied", line);
+        Assert.DoesNotContain("sig=", line);
+        Assert.False(Directory.Exists(MountPoint));
     }
+
+    [Fact]
+    public async Task Mount_WithASasUrlThatIsNotAContainerSasUrl_IsAUsageError()
+    {
+        var result = await RunMountAsync(SmallCache("--sas-url", "not-a-url"));
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("the container SAS URL is not an absolute http:// or https:// URL",
+            Assert.Single(ErrorLines(result)));
+    }
+
+    [Fact]
+    public async Task Mount_CreateContainer_WithASasUrl_IsAUsageError()
+    {
+        var container = await NewContainerAsync();
+        var sasUrl = ContainerSasUrl(container.Name, BlobContainerSasPermissions.All);
+
+        var result = await RunMountAsync(SmallCache("--sas-url", sasUrl, "--create-container"));
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("--create-container needs --connection-string", Assert.Single(ErrorLines(result)));
+    }
+
+    [Fact]
+    public async Task Mount_OfAMissingContainer_IsOneLine_AndExitCode4()
+    {
+        var result = await RunMountAsync(WithConnectionString("no-such-container"));
+
+        Assert.Equal(ExitCodes.OtherError, result.ExitCode);
+        var line = Assert.Single(ErrorLines(result));
+        Assert.Contains("container 'no-such-container'", line);
+        Assert.Contains("the container does not exist", line);
+        Assert.DoesNotContain(AzuriteFixture.AccountKey, line);
+        Assert.False(await new BlobContainerClient(azurite.ConnectionString, "no-such-container").ExistsAsync());
+    }
+
+    [Theory]
+    [InlineData("file", "is a file, not a folder")]
+    [InlineData("file/mnt", "cannot be created")]
+    public async Task Mount_AtAMountPointThatCannotBeAFolder_IsAUsageError(string mountPoint, string why)
+    {
+        var container = await NewContainerAsync();
+        await File.WriteAllTextAsync(_work.Combine("file"), "not a folder");
+
+        var result = await RunMountAsync(WithConnectionString(container.Name), _work.Combine(mountPoint));
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        var line = Assert.Single(ErrorLines(result));
+        Assert.StartsWith($"error: mount point {_work.Combine(mountPoint)} ", line);
+        Assert.Contains(why, line);
+    }
+
+    private Task<ProcessResult> RunMountAsync(string[] arguments, string? mountPoint = null) =>
+        ProcessRunner.RunAsync("dotnet", [RestorectlProcess.Path, "mount", .. arguments, mountPoint ?? MountPoint],
+            TimeSpan.FromSeconds(120));
+
+    private static string[] ErrorLines(ProcessResult result) =>
+        result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private string ContainerSasUrl(string container, BlobContainerSasPermissions permissions) =>
+        AzuriteSas.ContainerSasUrl(azurite.BlobEndpoint, container, permissions);
+
+    private static string SignatureOf(string sasUrl) => AzuriteSas.SignatureOf(sasUrl);
 }

@@ -29,23 +29,10 @@ internal sealed class AzuriteAccount(AzuriteFixture azurite)
     }
 
     /// <summary>A container SAS URL signed with the emulator's well-known development key.</summary>
-    public string ContainerSasUrl(string container, BlobContainerSasPermissions permissions, string? endpoint = null)
-    {
-        var sas = new BlobSasBuilder
-        {
-            BlobContainerName = container,
-            Resource = "c",
-            ExpiresOn = DateTimeOffset.UtcNow.AddHours(1),
-        };
-        sas.SetPermissions(permissions);
-        var query = sas.ToSasQueryParameters(
-            new StorageSharedKeyCredential(AzuriteFixture.AccountName, AzuriteFixture.AccountKey));
-        return $"{endpoint ?? BlobEndpoint}/{container}?{query}";
-    }
+    public string ContainerSasUrl(string container, BlobContainerSasPermissions permissions, string? endpoint = null) =>
+        AzuriteSas.ContainerSasUrl(endpoint ?? BlobEndpoint, container, permissions);
 
-    public static string SignatureOf(string sasUrl) =>
-        Uri.UnescapeDataString(new Uri(sasUrl).Query.TrimStart('?').Split('&')
-            .Single(p => p.StartsWith("sig=", StringComparison.Ordinal))["sig=".Length..]);
+    public static string SignatureOf(string sasUrl) => AzuriteSas.SignatureOf(sasUrl);
 
     /// <summary>Retries short enough that a test of a failing endpoint ends at once.</summary>
     public static PageBlobStoreOptions QuickRetries(int maxRetries = 2) => new()

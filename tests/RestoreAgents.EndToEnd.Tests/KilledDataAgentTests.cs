@@ -26,7 +26,7 @@ public sealed class KilledDataAgentTests(AgentsFixture agents)
         await _driver.BackupAsync(image, "killed");
         var request = _driver.Request("killed", "killed.vhd", 512 * 1024, MiB);
 
-        await using var first = await DataAgentProcess.StartAsync(settings);
+        await using var first = await AgentProcess.StartAsync("RestoreAgents.DataAgent", settings);
         using (var channel = GrpcChannel.ForAddress(first.Url))
         {
             var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
@@ -44,7 +44,7 @@ public sealed class KilledDataAgentTests(AgentsFixture agents)
         // Killed while writing into its own mount, the agent hangs in exit until its FUSE connection is aborted.
         Assert.True(FuseMounts.IsMounted(mount), "the killed agent left no mount: the test proves nothing");
 
-        await using var second = await DataAgentProcess.StartAsync(settings);
+        await using var second = await AgentProcess.StartAsync("RestoreAgents.DataAgent", settings);
         Assert.True(await first.ExitedWithinAsync(TimeSpan.FromSeconds(30)),
             "the killed agent is still stuck in exit after the next agent started");
         Assert.Empty(Directory.EnumerateFileSystemEntries(cache));

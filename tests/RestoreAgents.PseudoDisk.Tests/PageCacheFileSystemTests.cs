@@ -147,6 +147,25 @@ public sealed class PageCacheFileSystemTests
     }
 
     [Fact]
+    public async Task AddFactoryDisk_ServesADiskTheFactoryMadeBefore_ThatIsDeletedThroughTheFactory()
+    {
+        await using var disk = TestDisk.Create(MiB);
+        await using var factory = new FilePageStoreDiskFactory();
+        var fileSystem = new PageCacheFileSystem(factory);
+
+        Assert.Equal("/job/old.raw", fileSystem.AddFactoryDisk("job", "old.raw", disk.Cache));
+        Assert.Equal(0, fileSystem.GetAttributes(Path("/job/old.raw"), 0, out var node));
+        Assert.Equal(MiB, node.Length);
+        Assert.Equal(0, fileSystem.Truncate(Path("/job/old.raw"), 0, MiB));
+
+        Assert.Equal(0, fileSystem.Unlink(Path("/job/old.raw")));
+        Assert.Equal(["job/old.raw"], factory.Deleted);
+        Assert.Equal(-Errno.ENOENT, fileSystem.GetAttributes(Path("/job"), 0, out _));
+        Assert.Throws<InvalidOperationException>(() =>
+            new PageCacheFileSystem().AddFactoryDisk("", "old.raw", disk.Cache));
+    }
+
+    [Fact]
     public void Create_AndCreateDirectory_AreRefusedWithEACCES_WithoutAFactory()
     {
         var fileSystem = new PageCacheFileSystem();

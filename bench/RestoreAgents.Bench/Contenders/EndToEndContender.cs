@@ -25,20 +25,14 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
     {
         var cacheFolder = slot.Combine("cache");
         Directory.CreateDirectory(cacheFolder);
-        await using var agent = await AgentProcess.StartAsync("data agent", "RestoreAgents.DataAgent",
-            [
-                $"--DataAgent:CacheDirectory={cacheFolder}",
-                $"--DataAgent:PseudoDisk={pseudoDisk}",
-                $"--DataAgent:MountPath={slot.Combine("mount")}",
-                $"--DataAgent:PageSizeBytes={BenchSettings.PageSize}",
-                $"--DataAgent:CacheSizeBytes={settings.CacheBytes}",
-                $"--DataAgent:UploadParallelism={settings.UploadParallelism}",
-                "--Logging:LogLevel:Default=Warning",
-            ],
-            slot.Combine("data-agent.log"),
-            (channel, token) => new DataAgent.DataAgentClient(channel)
-                .ListRestoresAsync(new ListRestoresRequest(), cancellationToken: token).ResponseAsync,
-            cancellationToken);
+        await using var agent = await AgentProcess.StartAsync("RestoreAgents.DataAgent",
+            $"--DataAgent:CacheDirectory={cacheFolder}",
+            $"--DataAgent:PseudoDisk={pseudoDisk}",
+            $"--DataAgent:MountPath={slot.Combine("mount")}",
+            $"--DataAgent:PageSizeBytes={BenchSettings.PageSize}",
+            $"--DataAgent:CacheSizeBytes={settings.CacheBytes}",
+            $"--DataAgent:UploadParallelism={settings.UploadParallelism}",
+            "--Logging:LogLevel:Default=Warning");
 
         using var channel = GrpcChannel.ForAddress(agent.Url);
         var client = new DataAgent.DataAgentClient(channel);
@@ -57,8 +51,8 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             Verify = false,
         };
 
-        var startRss = agent.Memory().RssBytes;
-        var cpuBefore = agent.CpuTime();
+        var startRss = ProcStatus.Read(agent.Id).RssBytes;
+        var cpuBefore = ProcStatus.CpuTime(agent.Id);
         RestoreProgress last;
         TimeSpan wall;
         CacheFolderWatcher watcher;
@@ -69,13 +63,13 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             last = await WatchToEndAsync(client, started.JobId, cancellationToken);
             wall = clock.Elapsed;
         }
-        var cpu = agent.CpuTime() - cpuBefore;
-        var memory = agent.Memory();
+        var cpu = ProcStatus.CpuTime(agent.Id) - cpuBefore;
+        var memory = ProcStatus.Read(agent.Id);
 
         if (last.State != RestoreState.Completed)
             throw new InvalidOperationException(
-                $"{Name}: job {last.JobId} ended {last.State}: {last.Error}\ndata agent log {agent.LogPath} ends:\n"
-                + agent.LogTail());
+                $"{Name}: job {last.JobId} ended {last.State}: {last.Error}\nthe data agent's log ends:\n"
+                + string.Join('\n', agent.Output.Split('\n').TakeLast(20)));
 
         var measurement = new Measurement
         {

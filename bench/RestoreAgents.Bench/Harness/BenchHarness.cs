@@ -28,7 +28,7 @@ public sealed class BenchHarness(BenchSettings settings, string command, TextWri
         var disk = await SourceDisk.CreateAsync(work.Path, settings.DiskMib, cancellationToken);
         Say($"disk: {disk.DiskSize >> 20} MiB, {disk.AllocatedBytes >> 20} MiB of data in {disk.DataExtents.Count} extents");
 
-        await using var rig = await BenchRig.StartAsync(disk, work.Path, cancellationToken);
+        await using var rig = await BenchRig.StartAsync(disk);
         var contenders = names.Select(name => Create(name, rig, disk)).ToList();
         var check = new RestoreCheck(rig, disk);
 

@@ -1,6 +1,5 @@
-using System.Diagnostics;
+using Azure.Storage.Blobs;
 using RestoreAgents.Cloud;
-using RestoreAgents.Protocol.V1;
 using RestoreAgents.Testing;
 
 namespace RestoreAgents.Bench.Harness;
@@ -25,19 +24,14 @@ public sealed class BenchRig : IAsyncDisposable
     /// <summary>Every contender's blob calls retry alike: the data agent's default.</summary>
     public PageBlobStoreOptions CloudOptions { get; } = new();
 
-    public static async Task<BenchRig> StartAsync(SourceDisk disk, string logFolder, CancellationToken cancellationToken)
+    public static async Task<BenchRig> StartAsync(SourceDisk disk)
     {
         var azurite = new AzuriteFixture();
         try
         {
             await azurite.InitializeAsync();
-            var mediaAgent = await AgentProcess.StartAsync("media agent", "RestoreAgents.MediaAgent",
-                [$"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning"],
-                Path.Combine(logFolder, "media-agent.log"),
-                (channel, token) => new MediaAgent.MediaAgentClient(channel)
-                    .DescribeCopyAsync(new DescribeCopyRequest { CopyName = disk.CopyName }, cancellationToken: token)
-                    .ResponseAsync,
-                cancellationToken);
+            var mediaAgent = await AgentProcess.StartAsync("RestoreAgents.MediaAgent",
+                $"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning");
             return new BenchRig(azurite, mediaAgent);
         }
         catch
@@ -48,18 +42,16 @@ public sealed class BenchRig : IAsyncDisposable
     }
 
     /// <summary>CPU used so far by Azurite and by the media agent, to charge each run its share of the rig.</summary>
-    public (TimeSpan Azurite, TimeSpan MediaAgent) CpuTime()
-    {
-        using var azurite = Process.GetProcessById(Azurite.ProcessId);
-        return (azurite.TotalProcessorTime, MediaAgent.CpuTime());
-    }
+    public (TimeSpan Azurite, TimeSpan MediaAgent) CpuTime() =>
+        (ProcStatus.CpuTime(Azurite.ProcessId), ProcStatus.CpuTime(MediaAgent.Id));
 
     public Cloud.PageBlobDestination Destination(string blobName) =>
         new(Azurite.ConnectionString, null, Container, blobName);
 
     /// <summary>Azurite keeps blobs in memory: each run's blob goes once it is checked.</summary>
     public Task DeleteBlobAsync(string blobName, CancellationToken cancellationToken) =>
-        PageBlobStoreFactory.DeleteAsync(Destination(blobName), CloudOptions, cancellationToken);
+        new BlobContainerClient(Azurite.ConnectionString, Container).GetBlobClient(blobName)
+            .DeleteIfExistsAsync(cancellationToken: cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

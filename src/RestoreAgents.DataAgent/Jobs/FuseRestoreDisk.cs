@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 using RestoreAgents.PseudoDisk;
 
@@ -6,22 +5,16 @@ namespace RestoreAgents.DataAgent.Jobs;
 
 /// <summary>
 /// Writes a job's blocks into its file on the FUSE pseudo-disk, as any tool writing a disk file would; the
-/// kernel hands them to the page cache behind the file. Contiguous blocks are gathered into one write of up to
-/// <see cref="WriteSize"/>, so the kernel makes one FUSE request per MiB instead of one per 64 KiB block.
+/// kernel hands them to the page cache behind the file. Blocks go as 1 MiB writes (<see cref="BlockGatherer"/>).
 /// </summary>
 internal sealed class FuseRestoreDisk : IRestoreDisk
 {
-    /// <summary>The largest write the pseudo-disk negotiates with the kernel (max_write).</summary>
-    public const int WriteSize = 1024 * 1024;
-
     private readonly PseudoDiskMount _mount;
     private readonly string _folder;
     private readonly string _fileName;
     private readonly PageCache.PageCache _cache;
     private readonly SafeFileHandle _file;
-    private byte[]? _pending = ArrayPool<byte>.Shared.Rent(WriteSize);
-    private long _pendingOffset;
-    private int _pendingLength;
+    private readonly BlockGatherer _gatherer;
 
     private FuseRestoreDisk(PseudoDiskMount mount, string folder, string fileName, string path,
         PageCache.PageCache cache, SafeFileHandle file)
@@ -32,6 +25,7 @@ internal sealed class FuseRestoreDisk : IRestoreDisk
         Path = path;
         _cache = cache;
         _file = file;
+        _gatherer = new BlockGatherer(WriteFileAsync);
     }
 
     /// <summary>The disk's file in the mount.</summary>
@@ -54,26 +48,12 @@ internal sealed class FuseRestoreDisk : IRestoreDisk
         }
     }
 
-    public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        var pending = _pending ?? throw new ObjectDisposedException(Path);
-        bool contiguous = _pendingLength > 0 && offset == _pendingOffset + _pendingLength;
-        if (_pendingLength > 0 && (!contiguous || _pendingLength + data.Length > WriteSize))
-            await WritePendingAsync(cancellationToken);
-        if (data.Length >= WriteSize)
-        {
-            await WriteFileAsync(offset, data, cancellationToken);
-            return;
-        }
-        if (_pendingLength == 0) _pendingOffset = offset;
-        data.CopyTo(pending.AsMemory(_pendingLength));
-        _pendingLength += data.Length;
-        if (_pendingLength == WriteSize) await WritePendingAsync(cancellationToken);
-    }
+    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        _gatherer.WriteAsync(offset, data, cancellationToken);
 
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        await WritePendingAsync(cancellationToken);
+        await _gatherer.FlushAsync(cancellationToken);
         try
         {
             // fsync makes the pseudo-disk upload the partly filled pages, as any tool's fsync would.
@@ -87,20 +67,11 @@ internal sealed class FuseRestoreDisk : IRestoreDisk
         await _cache.FlushAsync(cancellationToken);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await _gatherer.DisposeAsync();
         _file.Dispose();
         _mount.RemoveDisk(_folder, _fileName);
-        if (Interlocked.Exchange(ref _pending, null) is { } pending) ArrayPool<byte>.Shared.Return(pending);
-        return ValueTask.CompletedTask;
-    }
-
-    private async ValueTask WritePendingAsync(CancellationToken cancellationToken)
-    {
-        if (_pendingLength == 0) return;
-        var pending = _pending ?? throw new ObjectDisposedException(Path);
-        await WriteFileAsync(_pendingOffset, pending.AsMemory(0, _pendingLength), cancellationToken);
-        _pendingLength = 0;
     }
 
     private async ValueTask WriteFileAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

@@ -2,20 +2,20 @@ using System.Diagnostics;
 using System.Text;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using RestoreAgents.Testing;
 
-namespace RestoreAgents.EndToEnd.Tests;
+namespace RestoreAgents.Testing;
 
 /// <summary>
-/// The data agent as a real process (its own build, as systemd runs it), for what an in-process host cannot do:
-/// be killed with SIGKILL. Its output is kept for failure messages.
+/// An agent as the operator runs it: its own build (the caller's configuration) in a process of its own, on a
+/// free loopback port, started once its health service answers. For what an in-process host cannot show: a
+/// SIGKILL, the process's own memory high-water mark. Its output is kept for failure messages.
 /// </summary>
-internal sealed class DataAgentProcess : IAsyncDisposable
+public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private DataAgentProcess(Process process, Uri url)
+    private AgentProcess(Process process, Uri url)
     {
         _process = process;
         Url = url;
@@ -27,14 +27,19 @@ internal sealed class DataAgentProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    public int Id => _process.Id;
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
     }
 
-    /// <summary>Starts the agent on a free port and returns once its health service answers.</summary>
-    public static async Task<DataAgentProcess> StartAsync(params string[] settings)
+    /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
+    /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
+    public static async Task<AgentProcess> StartAsync(string project, params string[] settings)
     {
+        var dll = Path.Combine(RepoPaths.Root, "src", project, "bin", CallerConfiguration(), "net10.0", project + ".dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build {project} first");
         var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -42,10 +47,10 @@ internal sealed class DataAgentProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])[AgentDll(), "--urls", url.ToString(), .. settings])
+        foreach (var argument in (string[])[dll, "--urls", url.ToString(), .. settings])
             start.ArgumentList.Add(argument);
-        var agent = new DataAgentProcess(Process.Start(start)!, url);
-        await agent.WaitUntilServingAsync();
+        var agent = new AgentProcess(Process.Start(start)!, url);
+        await agent.WaitUntilServingAsync(project);
         return agent;
     }
 
@@ -67,33 +72,25 @@ internal sealed class DataAgentProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as systemd stops it (the data agent cancels its jobs and unmounts); SIGKILL after 30 s.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            // SIGTERM: the agent cancels its jobs and unmounts its pseudo-disk.
-            Process.Start("kill", ["-TERM", _process.Id.ToString()])?.WaitForExit();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+            await ProcessRunner.RunAsync("kill", ["-TERM", _process.Id.ToString()]);
+            if (!await ExitedWithinAsync(TimeSpan.FromSeconds(30))) Kill();
         }
         _process.Dispose();
     }
 
-    private async Task WaitUntilServingAsync()
+    private async Task WaitUntilServingAsync(string project)
     {
         using var channel = GrpcChannel.ForAddress(Url);
         var health = new Health.HealthClient(channel);
         for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60);)
         {
             if (_process.HasExited)
-                throw new InvalidOperationException($"the data agent exited with {_process.ExitCode}:\n{Output}");
+                throw new InvalidOperationException($"{project} exited with {_process.ExitCode}:\n{Output}");
             try
             {
                 await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
@@ -104,23 +101,16 @@ internal sealed class DataAgentProcess : IAsyncDisposable
                 await Task.Delay(100);
             }
         }
-        throw new TimeoutException($"the data agent did not serve at {Url} within 60 s:\n{Output}");
+        throw new TimeoutException($"{project} did not serve at {Url} within 60 s:\n{Output}");
     }
+
+    /// <summary>Debug or Release: the folder the calling program was built into (bin/CONFIGURATION/net10.0).</summary>
+    private static string CallerConfiguration() =>
+        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     private void Append(string? line)
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
-    }
-
-    /// <summary>The agent's own build (same configuration as the tests), with its own dependencies.</summary>
-    private static string AgentDll()
-    {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var path = Path.Combine(RepoPaths.Root, "src", "RestoreAgents.DataAgent", "bin", configuration, "net10.0",
-            "RestoreAgents.DataAgent.dll");
-        return File.Exists(path)
-            ? path
-            : throw new InvalidOperationException($"{path} is missing: build src/RestoreAgents.DataAgent first");
     }
 }

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using RestoreAgents.Cloud;
+using RestoreAgents.PageCache;
+using RestoreAgents.PseudoDisk;
+
+namespace RestoreAgents.Cli.Mount;
+
+/// <summary>
+/// The disks of a mounted container: each file is a page blob behind its own <see cref="PageCache.PageCache"/>.
+/// A file created in the mount and given a size becomes a new page blob of that size; a page blob that was
+/// there before is opened with its written ranges, so it reads back from the cloud; deleting a file deletes
+/// its blob. The factory owns every cache it made and disposes them.
+/// </summary>
+internal sealed class CloudDiskFactory(PageBlobDestination container, PageCacheOptions cacheOptions,
+    PageBlobStoreOptions storeOptions, MountLog log) : IDiskFactory, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<BlobDiskPath, CloudDisk> _disks = new();
+
+    public async ValueTask<PageCache.PageCache> CreateDiskAsync(string folder, string fileName, long size,
+        CancellationToken cancellationToken)
+    {
+        var path = new BlobDiskPath(folder, fileName);
+        // A name Azure cannot keep (e.g. one ending in '.') is refused here: the file answers EIO, the log says why.
+        var destination = container with { BlobName = path.BlobName };
+        destination.Validate();
+        var blob = await PageBlobStoreFactory.CreateAsync(destination, size, overwrite: false, storeOptions,
+            cancellationToken).ConfigureAwait(false);
+        var cache = Track(path, blob);
+        log.Info($"created page blob '{path.BlobName}' ({ByteSize.Format(size)})");
+        return cache;
+    }
+
+    /// <summary>
+    /// Opens a page blob that is already in the container: its written ranges (Get Page Ranges) are declared
+    /// stored, so reads come from the blob and a partial write keeps the rest of its page.
+    /// </summary>
+    public async Task<PageCache.PageCache> OpenDiskAsync(BlobDiskPath path, CancellationToken cancellationToken)
+    {
+        var blob = await PageBlobStoreFactory.OpenAsync(container with { BlobName = path.BlobName }, storeOptions,
+            cancellationToken).ConfigureAwait(false);
+        var ranges = await blob.GetPageRangesAsync(cancellationToken).ConfigureAwait(false);
+        var cache = Track(path, blob);
+        foreach (var range in ranges)
+            cache.DeclareStored(range.Offset, range.Length);
+        return cache;
+    }
+
+    public async ValueTask DeleteDiskAsync(string folder, string fileName, PageCache.PageCache cache,
+        CancellationToken cancellationToken)
+    {
+        var path = new BlobDiskPath(folder, fileName);
+        if (!_disks.TryRemove(path, out var disk)) return;
+        // Pages not yet uploaded belong to a file that no longer exists: dropped with the cache.
+        await disk.Cache.DisposeAsync().ConfigureAwait(false);
+        await disk.Blob.DeleteAsync(cancellationToken).ConfigureAwait(false);
+        log.Info($"deleted page blob '{path.BlobName}'");
+    }
+
+    /// <summary>
+    /// Uploads what is left of every disk that was written to and says how each one ended; false when a
+    /// blob could not be completed (each failure is one error line).
+    /// </summary>
+    public async Task<bool> FinishAsync(CancellationToken cancellationToken)
+    {
+        bool complete = true;
+        foreach (var (path, disk) in _disks.OrderBy(d => d.Key.BlobName, StringComparer.Ordinal))
+        {
+            if (disk.Cache.Statistics.BytesWritten == 0) continue;
+            try
+            {
+                await disk.Cache.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PageUploadException e)
+            {
+                log.Error($"page blob '{path.BlobName}' is incomplete: {e.Message}");
+                complete = false;
+                continue;
+            }
+            var done = disk.Cache.Statistics;
+            log.Info($"finished page blob '{path.BlobName}' ({ByteSize.Format(disk.Cache.DiskSize)}): "
+                + $"{Pages(done.PagesUploaded)} uploaded ({ByteSize.Format(done.BytesUploaded)}), "
+                + $"{Pages(done.PagesSkippedZero)} of zeros skipped");
+        }
+        return complete;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var path in _disks.Keys)
+        {
+            if (_disks.TryRemove(path, out var disk))
+                await disk.Cache.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static string Pages(long count) => count == 1 ? "1 page" : $"{count} pages";
+
+    private PageCache.PageCache Track(BlobDiskPath path, AzurePageBlobStore blob)
+    {
+        var cache = new PageCache.PageCache(cacheOptions, blob.Size, blob, path.BlobName);
+        _disks[path] = new CloudDisk(blob, cache);
+        return cache;
+    }
+
+    private sealed record CloudDisk(AzurePageBlobStore Blob, PageCache.PageCache Cache);
+}
