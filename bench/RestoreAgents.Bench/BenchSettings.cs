@@ -35,15 +35,15 @@ public sealed record BenchSettings
         Usage: bench/run [options]
           Restores one disk image with every contender, repetitions interleaved, and writes a Markdown report.
 
-          --disk-mib N             size of the demo disk (MBR + ext4 with real files)   default 1024
-          --repetitions N          timed runs of each contender                         default 5
-          --cache-mib N            page cache of the data agent and the pseudo-disk runs default 64
-          --upload-parallelism N   Put Page calls in flight, for every contender         default 8
-          --contenders A,B         run only these (ceiling, e2e-direct, e2e-fuse, two-phase,
-                                   pseudo-disk-direct, pseudo-disk-fuse)
-          --quiet-load X           wait up to 3 minutes for the 1-minute load to fall below X before
-                                   measuring                                              default 3
-          --output FILE            Markdown report                                        default bench/RESULTS.md
+          --disk-mib N             size of the demo disk (MBR + ext4 with real files), default 1024
+          --repetitions N          timed runs of each contender, default 5
+          --cache-mib N            page cache of the data agent and of the pseudo-disk runs, default 64
+          --upload-parallelism N   Put Page calls in flight, for every contender, default 8
+          --contenders A,B         run only these: ceiling, e2e-direct, e2e-fuse, two-phase,
+                                   pseudo-disk-direct, pseudo-disk-fuse (default: all)
+          --quiet-load X           first wait up to 3 minutes for the 1-minute load average to fall
+                                   below X, default 3
+          --output FILE            the Markdown report, default bench/RESULTS.md
         """;
 
     /// <summary>Parses the options; throws <see cref="ArgumentException"/> naming the one that is wrong.</summary>
