@@ -17,6 +17,9 @@ internal sealed class RestoreRunner(
     TimeProvider time,
     ILogger<RestoreRunner> logger)
 {
+    /// <summary>How long a failed job may spend uploading what reached its cache before it gives up on that.</summary>
+    private static readonly TimeSpan KeepCachedPagesTimeout = TimeSpan.FromMinutes(1);
+
     private readonly DataAgentOptions _options = options.Value;
 
     public async Task RunAsync(RestoreJob job)
@@ -163,8 +166,6 @@ internal sealed class RestoreRunner(
                 job.Id, e.Message);
         }
     }
-
-    private static readonly TimeSpan KeepCachedPagesTimeout = TimeSpan.FromMinutes(1);
 
     private void TryDelete(string directory)
     {
