@@ -29,6 +29,7 @@ public static class DataAgentHost
         builder.Services.AddSingleton<RestoreJobRegistry>();
         builder.Services.AddHostedService<StaleCacheCleaner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<FuseRestoreDiskFactory>());
+        builder.Services.AddHealthChecks().AddCheck<PseudoDiskHealth>("pseudo-disk");
         builder.Services.AddHostedService<JobShutdownService>();
 
         configure?.Invoke(builder);

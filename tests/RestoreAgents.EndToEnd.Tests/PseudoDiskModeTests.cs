@@ -72,6 +72,11 @@ public sealed class PseudoDiskModeTests(AgentsFixture agents)
         Assert.Contains(notAFolder, result.Error);
         Assert.Contains("DataAgent:PseudoDisk=direct", result.Error);
         Assert.Equal(0ul, result.PagesUploaded);
+        // Every job would fail the same way, so the agent tells controllers it does not serve.
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(dataAgent.Urls.Single());
+        var health = await new Grpc.Health.V1.Health.HealthClient(channel)
+            .CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing, health.Status);
     }
 
     /// <summary>The kernel trusts a name it looked up for the mount's attribute timeout (1 s), so allow it that.</summary>

@@ -15,6 +15,10 @@ internal sealed class FuseRestoreDiskFactory(IOptions<DataAgentOptions> options,
     private readonly SemaphoreSlim _mounting = new(1, 1);
     private PseudoDiskMount? _mount;
     private bool _disposed;
+    private volatile string? _mountProblem;
+
+    /// <summary>Why the last try to mount failed; null once mounted (or before the first try).</summary>
+    public string? MountProblem => _mountProblem;
 
     public async ValueTask<IRestoreDisk> CreateAsync(RestoreJob job, PageCache.PageCache cache,
         CancellationToken cancellationToken)
@@ -68,16 +72,18 @@ internal sealed class FuseRestoreDiskFactory(IOptions<DataAgentOptions> options,
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _mount ??= await PseudoDiskMount.MountAsync(options.Value.MountPath, new PseudoDiskMountOptions(),
+            _mount ??= await PseudoDiskMount.MountAsync(options.Value.MountPath, new PseudoDiskMountOptions(),
                 logger, cancellationToken);
+            _mountProblem = null;
+            return _mount;
         }
         catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
         {
             // No silent fallback to direct writes: the operator chose FUSE, so say why it failed and the way out.
-            throw new InvalidOperationException(
-                $"DataAgent:PseudoDisk is fuse, but mounting the pseudo-disk at DataAgent:MountPath "
+            _mountProblem = $"DataAgent:PseudoDisk is fuse, but mounting the pseudo-disk at DataAgent:MountPath "
                 + $"'{options.Value.MountPath}' failed: {e.Message}. To restore without FUSE, set "
-                + "DataAgent:PseudoDisk=direct", e);
+                + "DataAgent:PseudoDisk=direct";
+            throw new InvalidOperationException(_mountProblem, e);
         }
         finally
         {
