@@ -125,7 +125,9 @@ public sealed class BenchHarness(BenchSettings settings, string command, TextWri
     {
         var head = await ProcessRunner.RunAsync("git", ["-C", RepoPaths.Root, "rev-parse", "--short", "HEAD"],
             TimeSpan.FromSeconds(10), cancellationToken: cancellationToken);
-        var status = await ProcessRunner.RunAsync("git", ["-C", RepoPaths.Root, "status", "--porcelain", "--", "src", "bench", "tests"],
+        // The code that ran: the report the run is about to write does not count as a change.
+        var status = await ProcessRunner.RunAsync("git",
+            ["-C", RepoPaths.Root, "status", "--porcelain", "--", "src", "bench", "tests", ":(exclude)bench/RESULTS.md"],
             TimeSpan.FromSeconds(10), cancellationToken: cancellationToken);
         var commit = head.ExitCode == 0 ? head.StandardOutput.Trim() : "unknown";
         return status.StandardOutput.Trim().Length > 0 ? commit + " with local changes" : commit;
