@@ -7,7 +7,7 @@ namespace RestoreAgents.Cloud;
 /// Turns what the Azure SDK throws into a <see cref="CloudDestinationException"/> whose message tells an operator
 /// what failed, where, and what to check.
 /// </summary>
-internal sealed class CloudErrors(BlobLocation location, PageBlobStoreOptions options)
+internal sealed class CloudErrors(BlobLocation location, CloudOptions options)
 {
     /// <summary>
     /// True for failures of the service or the network; false for the caller's own cancellation and for

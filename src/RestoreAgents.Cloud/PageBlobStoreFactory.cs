@@ -6,7 +6,7 @@ using Azure.Storage.Blobs.Specialized;
 namespace RestoreAgents.Cloud;
 
 /// <summary>
-/// Creates or opens the page blob of a restore and hands it out as an <see cref="AzurePageBlobStore"/>; lists
+/// Creates or opens the page blob of a restore and hands it out as an <see cref="AzurePageBlob"/>; lists
 /// the blobs of a container (the page blobs a mount shows as files).
 /// </summary>
 public static class PageBlobStoreFactory
@@ -24,17 +24,17 @@ public static class PageBlobStoreFactory
     /// The destination, the options or the size cannot work (no request sent).
     /// </exception>
     /// <exception cref="CloudDestinationException">The storage account refused or could not be reached.</exception>
-    public static async Task<AzurePageBlobStore> CreateAsync(PageBlobDestination destination, long size,
-        bool overwrite, PageBlobStoreOptions options, CancellationToken cancellationToken = default)
+    public static async Task<AzurePageBlob> CreateAsync(PageBlobDestination destination, long size,
+        bool overwrite, CloudOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(options);
         destination.Validate();
         options.Validate();
-        if (size <= 0 || size % AzurePageBlobStore.PageBytes != 0 || size > MaxBlobSize)
+        if (size <= 0 || size % AzurePageBlob.PageBytes != 0 || size > MaxBlobSize)
             throw new ArgumentOutOfRangeException(nameof(size), size,
                 $"size {size} of page blob '{destination.BlobName}' is not a positive multiple of "
-                + $"{AzurePageBlobStore.PageBytes} bytes of at most {MaxBlobSize} (8 TiB)");
+                + $"{AzurePageBlob.PageBytes} bytes of at most {MaxBlobSize} (8 TiB)");
 
         var (container, blob, location) = Connect(destination, options);
         var errors = new CloudErrors(location, options);
@@ -64,14 +64,14 @@ public static class PageBlobStoreFactory
             CloudTelemetry.Fail(activity, e);
             throw errors.Translate(e, $"create a {size}-byte", createdIfNoneMatch: !overwrite);
         }
-        return new AzurePageBlobStore(blob, size, location, options);
+        return new AzurePageBlob(blob, size, location, options);
     }
 
     /// <summary>Opens a page blob that exists; its size is the blob's current length.</summary>
     /// <exception cref="ArgumentException">The destination or the options cannot work (no request sent).</exception>
     /// <exception cref="CloudDestinationException">The blob is missing, not a page blob, or the account refused.</exception>
-    public static async Task<AzurePageBlobStore> OpenAsync(PageBlobDestination destination,
-        PageBlobStoreOptions options, CancellationToken cancellationToken = default)
+    public static async Task<AzurePageBlob> OpenAsync(PageBlobDestination destination,
+        CloudOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(options);
@@ -96,7 +96,7 @@ public static class PageBlobStoreFactory
                 $"Could not open {location}: it is a {properties.BlobType.ToString().ToLowerInvariant()} blob, "
                 + "not a page blob.", CloudFailure.NotAPageBlob, location.AccountEndpoint, location.Container,
                 location.BlobName);
-        return new AzurePageBlobStore(blob, properties.ContentLength, location, options);
+        return new AzurePageBlob(blob, properties.ContentLength, location, options);
     }
 
     /// <summary>
@@ -107,7 +107,7 @@ public static class PageBlobStoreFactory
     /// <exception cref="ArgumentException">The container or the options cannot work (no request sent).</exception>
     /// <exception cref="CloudDestinationException">The container is missing, or the account refused.</exception>
     public static async Task<IReadOnlyList<ContainerBlob>> ListBlobsAsync(PageBlobDestination container,
-        PageBlobStoreOptions options, CancellationToken cancellationToken = default)
+        CloudOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(options);
@@ -140,7 +140,7 @@ public static class PageBlobStoreFactory
     /// <exception cref="ArgumentException">The container or the options cannot work, or it is a SAS URL.</exception>
     /// <exception cref="CloudDestinationException">The account refused or could not be reached.</exception>
     public static async Task<bool> CreateContainerIfMissingAsync(PageBlobDestination container,
-        PageBlobStoreOptions options, CancellationToken cancellationToken = default)
+        CloudOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(options);
@@ -164,7 +164,7 @@ public static class PageBlobStoreFactory
         }
     }
 
-    private static BlobContainerClient ContainerClient(PageBlobDestination destination, PageBlobStoreOptions options)
+    private static BlobContainerClient ContainerClient(PageBlobDestination destination, CloudOptions options)
     {
         var clientOptions = options.ToClientOptions();
         return destination.UsesContainerSas
@@ -173,7 +173,7 @@ public static class PageBlobStoreFactory
     }
 
     private static (BlobContainerClient Container, PageBlobClient Blob, BlobLocation Location) Connect(
-        PageBlobDestination destination, PageBlobStoreOptions options)
+        PageBlobDestination destination, CloudOptions options)
     {
         var container = ContainerClient(destination, options);
         var blob = container.GetPageBlobClient(destination.BlobName);

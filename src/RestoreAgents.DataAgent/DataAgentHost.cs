@@ -3,6 +3,8 @@ using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
 using RestoreAgents.Hosting;
 
+using RestoreAgents.DataAgent.Disks;
+
 namespace RestoreAgents.DataAgent;
 
 /// <summary>Builds the data agent's web host: used by Program and by tests that start real hosts in-process.</summary>

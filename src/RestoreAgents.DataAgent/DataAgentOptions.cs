@@ -49,5 +49,5 @@ public sealed class DataAgentOptions
     public const string DefaultMountPath = "/run/restoreagents/disks";
 
     /// <summary>Retries and timeouts of the cloud calls.</summary>
-    public Cloud.PageBlobStoreOptions Cloud { get; set; } = new();
+    public Cloud.CloudOptions Cloud { get; set; } = new();
 }

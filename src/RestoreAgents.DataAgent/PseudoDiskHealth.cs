@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RestoreAgents.DataAgent.Jobs;
 
+using RestoreAgents.DataAgent.Disks;
+
 namespace RestoreAgents.DataAgent;
 
 /// <summary>

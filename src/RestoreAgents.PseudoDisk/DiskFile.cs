@@ -1,10 +1,11 @@
+using RestoreAgents.Caching;
 namespace RestoreAgents.PseudoDisk;
 
 /// <summary>
 /// A file of the pseudo-disk: a disk registered with its cache, a disk the <see cref="IDiskFactory"/> made before
 /// the mount, or a file created in the mount that gets its cache from the factory when it is given a size.
 /// </summary>
-internal sealed class DiskFile(string folder, string name, PageCache.PageCache? cache, bool ownedByFactory,
+internal sealed class DiskFile(string folder, string name, PageCache? cache, bool ownedByFactory,
     DateTimeOffset created)
 {
     private long _lastWriteTicks = created.UtcTicks;
@@ -14,7 +15,7 @@ internal sealed class DiskFile(string folder, string name, PageCache.PageCache? 
     public string Name { get; } = name;
 
     /// <summary>Null until a file created in the mount is given its size.</summary>
-    public PageCache.PageCache? Cache { get; set; } = cache;
+    public PageCache? Cache { get; set; } = cache;
 
     /// <summary>
     /// The factory owns its cache (created in the mount, or added as the factory's): it may be deleted in the

@@ -1,3 +1,4 @@
+using RestoreAgents.Caching;
 namespace RestoreAgents.PseudoDisk;
 
 /// <summary>
@@ -10,10 +11,10 @@ public interface IDiskFactory
 {
     /// <summary>A new file got its size: return the cache its bytes go to (<paramref name="size"/> is a multiple of 512).</summary>
     /// <param name="folder">The folder of the file; "" for the mount's root.</param>
-    ValueTask<PageCache.PageCache> CreateDiskAsync(string folder, string fileName, long size,
+    ValueTask<PageCache> CreateDiskAsync(string folder, string fileName, long size,
         CancellationToken cancellationToken);
 
     /// <summary>A file this factory made was deleted from the mount: drop its cache and what backs it.</summary>
-    ValueTask DeleteDiskAsync(string folder, string fileName, PageCache.PageCache cache,
+    ValueTask DeleteDiskAsync(string folder, string fileName, PageCache cache,
         CancellationToken cancellationToken);
 }

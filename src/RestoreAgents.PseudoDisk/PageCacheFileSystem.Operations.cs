@@ -1,4 +1,4 @@
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 
 namespace RestoreAgents.PseudoDisk;
 

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 
 namespace RestoreAgents.PseudoDisk;
 
 /// <summary>
 /// The pseudo-disk's file system: <c>/&lt;folder&gt;/&lt;disk&gt;</c> files (or disks in the root), each a
-/// <see cref="PageCache.PageCache"/>. A disk behaves like a block device: its size is fixed, O_TRUNC leaves it
+/// <see cref="PageCache"/>. A disk behaves like a block device: its size is fixed, O_TRUNC leaves it
 /// as it is, and a write past its end fails with EFBIG. Files created in the mount get their cache from the
 /// <see cref="IDiskFactory"/> when truncate first gives them a size.
 /// </summary>
@@ -69,7 +69,7 @@ public sealed partial class PageCacheFileSystem : IPseudoDiskFileSystem
     /// <returns>The file's path inside the pseudo-disk, e.g. "/job-1/disk.vhd".</returns>
     /// <exception cref="InvalidDiskNameException">A name breaks <see cref="PseudoDiskNames"/>' rule.</exception>
     /// <exception cref="DiskAlreadyExistsException">The name is taken.</exception>
-    public string AddDisk(string folder, string fileName, PageCache.PageCache cache) =>
+    public string AddDisk(string folder, string fileName, PageCache cache) =>
         AddDisk(folder, fileName, cache, ownedByFactory: false);
 
     /// <summary>
@@ -81,14 +81,14 @@ public sealed partial class PageCacheFileSystem : IPseudoDiskFileSystem
     /// <exception cref="InvalidOperationException">The file system has no factory.</exception>
     /// <exception cref="InvalidDiskNameException">A name breaks <see cref="PseudoDiskNames"/>' rule.</exception>
     /// <exception cref="DiskAlreadyExistsException">The name is taken.</exception>
-    public string AddFactoryDisk(string folder, string fileName, PageCache.PageCache cache)
+    public string AddFactoryDisk(string folder, string fileName, PageCache cache)
     {
         if (_factory is null)
             throw new InvalidOperationException($"disk '{fileName}' is the factory's, but this file system has none");
         return AddDisk(folder, fileName, cache, ownedByFactory: true);
     }
 
-    private string AddDisk(string folder, string fileName, PageCache.PageCache cache, bool ownedByFactory)
+    private string AddDisk(string folder, string fileName, PageCache cache, bool ownedByFactory)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(fileName);

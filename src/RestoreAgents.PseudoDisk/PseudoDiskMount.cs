@@ -1,3 +1,4 @@
+using RestoreAgents.Caching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RestoreAgents.PseudoDisk.Interop;
@@ -6,8 +7,8 @@ namespace RestoreAgents.PseudoDisk;
 
 /// <summary>
 /// The pseudo-disk mounted with FUSE: a folder whose files <c>&lt;mount&gt;/&lt;folder&gt;/&lt;disk&gt;</c> are
-/// disks being restored, each backed by a <see cref="PageCache.PageCache"/>. Any tool (dd, qemu-img, the data
-/// agent) writes a disk there and it streams up to the page store; reads come from the cache or the store.
+/// disks being restored, each backed by a <see cref="PageCache"/>. Any tool (dd, qemu-img, the data
+/// agent) writes a disk there and it streams up to the page blob; reads come from the cache or the blob.
 /// </summary>
 /// <example>
 /// <code>
@@ -112,7 +113,7 @@ public sealed class PseudoDiskMount : IAsyncDisposable
     /// <returns>The file's full path.</returns>
     /// <exception cref="InvalidDiskNameException">A name breaks <see cref="PseudoDiskNames"/>' rule.</exception>
     /// <exception cref="DiskAlreadyExistsException">The name is taken.</exception>
-    public string AddDisk(string folder, string fileName, PageCache.PageCache cache)
+    public string AddDisk(string folder, string fileName, PageCache cache)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var relative = _fileSystem.AddDisk(folder, fileName, cache);
@@ -130,7 +131,7 @@ public sealed class PseudoDiskMount : IAsyncDisposable
     /// </exception>
     /// <exception cref="InvalidDiskNameException">A name breaks <see cref="PseudoDiskNames"/>' rule.</exception>
     /// <exception cref="DiskAlreadyExistsException">The name is taken.</exception>
-    public string AddFactoryDisk(string folder, string fileName, PageCache.PageCache cache)
+    public string AddFactoryDisk(string folder, string fileName, PageCache cache)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var relative = _fileSystem.AddFactoryDisk(folder, fileName, cache);

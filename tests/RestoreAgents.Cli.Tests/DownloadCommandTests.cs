@@ -21,7 +21,7 @@ public sealed class DownloadCommandTests(AzuriteFixture azurite) : IDisposable
         new Random(3).NextBytes(data);
         var blob = await PageBlobStoreFactory.CreateAsync(
             new PageBlobDestination(azurite.ConnectionString, null, "downloads", blobName), 1024 * 1024,
-            overwrite: false, new PageBlobStoreOptions());
+            overwrite: false, new CloudOptions());
         await blob.WritePagesAsync(512 * 1024, data);
         var output = _work.Combine("restored.vhd");
 

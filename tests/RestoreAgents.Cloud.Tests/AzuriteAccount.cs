@@ -35,7 +35,7 @@ internal sealed class AzuriteAccount(AzuriteFixture azurite)
     public static string SignatureOf(string sasUrl) => AzuriteSas.SignatureOf(sasUrl);
 
     /// <summary>Retries short enough that a test of a failing endpoint ends at once.</summary>
-    public static PageBlobStoreOptions QuickRetries(int maxRetries = 2) => new()
+    public static CloudOptions QuickRetries(int maxRetries = 2) => new()
     {
         MaxRetries = maxRetries,
         RetryDelay = TimeSpan.FromMilliseconds(10),

@@ -22,7 +22,7 @@ public sealed class ContainerListingTests(AzuriteFixture azurite)
         await client.GetAppendBlobClient("log").CreateAsync();
 
         var blobs = await PageBlobStoreFactory.ListBlobsAsync(
-            _account.NewDestination(container, blobName: ""), new PageBlobStoreOptions());
+            _account.NewDestination(container, blobName: ""), new CloudOptions());
 
         Assert.Equal(
             [new ContainerBlob("log", "append", 0), new ContainerBlob("notes.txt", "block", 5),
@@ -37,7 +37,7 @@ public sealed class ContainerListingTests(AzuriteFixture azurite)
         var destination = _account.NewDestination(blobName: "");
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.ListBlobsAsync(destination, new PageBlobStoreOptions()));
+            PageBlobStoreFactory.ListBlobsAsync(destination, new CloudOptions()));
 
         Assert.Equal(CloudFailure.ContainerNotFound, e.Failure);
         Assert.StartsWith($"Could not list the blobs of container '{destination.Container}' at {_account.BlobEndpoint}:",
@@ -65,20 +65,20 @@ public sealed class ContainerListingTests(AzuriteFixture azurite)
     {
         var destination = _account.NewDestination(blobName: "");
 
-        Assert.True(await PageBlobStoreFactory.CreateContainerIfMissingAsync(destination, new PageBlobStoreOptions()));
-        Assert.False(await PageBlobStoreFactory.CreateContainerIfMissingAsync(destination, new PageBlobStoreOptions()));
+        Assert.True(await PageBlobStoreFactory.CreateContainerIfMissingAsync(destination, new CloudOptions()));
+        Assert.False(await PageBlobStoreFactory.CreateContainerIfMissingAsync(destination, new CloudOptions()));
 
         Assert.True((await _account.Container(destination.Container).ExistsAsync()).Value);
         var sasUrl = _account.ContainerSasUrl(destination.Container, BlobContainerSasPermissions.All);
         await Assert.ThrowsAsync<ArgumentException>(() => PageBlobStoreFactory.CreateContainerIfMissingAsync(
-            new PageBlobDestination(null, sasUrl, "", ""), new PageBlobStoreOptions()));
+            new PageBlobDestination(null, sasUrl, "", ""), new CloudOptions()));
     }
 
     [Fact]
     public async Task DeleteAsync_RemovesThePageBlob()
     {
         var destination = _account.NewDestination();
-        var store = await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new PageBlobStoreOptions());
+        var store = await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new CloudOptions());
 
         await store.DeleteAsync();
         await store.DeleteAsync(); // already gone: still fine

@@ -20,7 +20,7 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
         Assert.False((await _account.Container(destination.Container).ExistsAsync()).Value);
 
         var store = await PageBlobStoreFactory.CreateAsync(destination, 3 * MiB + 512, overwrite: false,
-            new PageBlobStoreOptions());
+            new CloudOptions());
 
         var properties = (await _account.Container(destination.Container).GetBlobClient(destination.BlobName)
             .GetPropertiesAsync()).Value;
@@ -33,10 +33,10 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     public async Task CreateAsync_RefusesABlobThatExists_WithAMessageThatSaysOverwrite()
     {
         var destination = _account.NewDestination();
-        await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new PageBlobStoreOptions());
+        await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new CloudOptions());
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new PageBlobStoreOptions()));
+            PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new CloudOptions()));
 
         Assert.Equal(CloudFailure.BlobAlreadyExists, e.Failure);
         Assert.Contains("already exists", e.Message);
@@ -50,11 +50,11 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     public async Task CreateAsync_WithOverwrite_ReplacesTheBlob_WithAnEmptyOneOfTheNewSize()
     {
         var destination = _account.NewDestination();
-        var first = await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new PageBlobStoreOptions());
+        var first = await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new CloudOptions());
         await first.WritePagesAsync(0, TestBytes.NonZero(4096, seed: 1));
 
         var second = await PageBlobStoreFactory.CreateAsync(destination, 2 * MiB, overwrite: true,
-            new PageBlobStoreOptions());
+            new CloudOptions());
 
         Assert.Equal(2 * MiB, second.Size);
         var back = new byte[4096];
@@ -71,7 +71,7 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
         var destination = new PageBlobDestination(null, sasUrl, "", AzuriteAccount.NewBlobName());
 
         var store = await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false,
-            new PageBlobStoreOptions());
+            new CloudOptions());
         var data = TestBytes.NonZero(8192, seed: 2);
         await store.WritePagesAsync(4096, data);
 
@@ -203,7 +203,7 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     [Fact]
     public async Task CreateAsync_RejectsASizeThatIsNotWholePages_BeforeAnyRequest()
     {
-        var options = new PageBlobStoreOptions();
+        var options = new CloudOptions();
         var recorder = new RecordingPolicy();
         recorder.AddTo(options);
 
@@ -217,7 +217,7 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     [Fact]
     public async Task CreateAsync_RejectsAnInvalidDestination_BeforeAnyRequest()
     {
-        var options = new PageBlobStoreOptions();
+        var options = new CloudOptions();
         var recorder = new RecordingPolicy();
         recorder.AddTo(options);
         var destination = new PageBlobDestination(_account.ConnectionString, null, "Not_Valid", "disk.vhd");
@@ -234,11 +234,11 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     {
         var destination = _account.NewDestination();
         var created = await PageBlobStoreFactory.CreateAsync(destination, 2 * MiB, overwrite: false,
-            new PageBlobStoreOptions());
+            new CloudOptions());
         var data = TestBytes.NonZero(4096, seed: 3);
         await created.WritePagesAsync(MiB, data);
 
-        var opened = await PageBlobStoreFactory.OpenAsync(destination, new PageBlobStoreOptions());
+        var opened = await PageBlobStoreFactory.OpenAsync(destination, new CloudOptions());
 
         Assert.Equal(2 * MiB, opened.Size);
         Assert.Equal(created.Name, opened.Name);

@@ -17,7 +17,7 @@ internal sealed class RecordingPolicy : HttpPipelineSynchronousPolicy
 
     public void Clear() => _sent.Clear();
 
-    public void AddTo(PageBlobStoreOptions options) =>
+    public void AddTo(CloudOptions options) =>
         options.ConfigureClient = client => client.AddPolicy(this, HttpPipelinePosition.PerRetry);
 
     public override void OnSendingRequest(HttpMessage message)

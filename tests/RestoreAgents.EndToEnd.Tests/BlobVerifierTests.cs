@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using RestoreAgents.Cloud;
-using RestoreAgents.DataAgent.Jobs;
+using RestoreAgents.DataAgent.Verification;
 
 namespace RestoreAgents.EndToEnd.Tests;
 
@@ -14,7 +14,7 @@ public sealed class BlobVerifierTests(AgentsFixture agents)
     private const int MiB = 1024 * 1024;
     private const long DiskSize = 20L * MiB + 4096; // data pieces across several 4 MiB reads, and a tail
 
-    private async Task<(AzurePageBlobStore Blob, byte[] Disk)> RestoredAsync()
+    private async Task<(AzurePageBlob Blob, byte[] Disk)> RestoredAsync()
     {
         var disk = new byte[DiskSize];
         var random = new Random(71);
@@ -22,7 +22,7 @@ public sealed class BlobVerifierTests(AgentsFixture agents)
         random.NextBytes(disk.AsSpan(15 * MiB, MiB / 2));         // an island between holes
         random.NextBytes(disk.AsSpan((int)DiskSize - 4096, 4096)); // the last sector run
         var blob = await PageBlobStoreFactory.CreateAsync(new PageBlobDestination(agents.Azurite.ConnectionString,
-            null, "verify", $"v-{Guid.NewGuid():N}.vhd"), DiskSize, overwrite: false, new PageBlobStoreOptions());
+            null, "verify", $"v-{Guid.NewGuid():N}.vhd"), DiskSize, overwrite: false, new CloudOptions());
         foreach (var (offset, length) in new (int, int)[] { (MiB, 4 * MiB), (5 * MiB, 4 * MiB), (9 * MiB, MiB),
                      (15 * MiB, MiB / 2), ((int)DiskSize - 4096, 4096) })
             await blob.WritePagesAsync(offset, disk.AsMemory(offset, length));

@@ -1,5 +1,6 @@
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 using RestoreAgents.PseudoDisk;
+using RestoreAgents.Testing;
 
 // RestoreAgents.PseudoDisk.MountProcess MOUNT_PATH WORK_FOLDER
 // Mounts a pseudo-disk with one 16 MiB disk at MOUNT_PATH/job/disk.vhd, prints "mounted <disk path>", and
@@ -11,13 +12,13 @@ if (args.Length != 2)
 }
 const long DiskSize = 16L * 1024 * 1024;
 Directory.CreateDirectory(args[1]);
-using var store = new FilePageStore(Path.Combine(args[1], "disk.store"), DiskSize);
+using var blob = new FilePageBlob(Path.Combine(args[1], "disk.blob"), DiskSize);
 await using var cache = new PageCache(new PageCacheOptions
 {
     PageSize = 1024 * 1024,
     CapacityBytes = 4L * 1024 * 1024,
     Directory = Path.Combine(args[1], "cache"),
-}, DiskSize, store, "mount-process");
+}, DiskSize, blob, "mount-process");
 await using var mount = await PseudoDiskMount.MountAsync(args[0]);
 var path = mount.AddDisk("job", "disk.vhd", cache);
 Console.WriteLine($"mounted {path}");

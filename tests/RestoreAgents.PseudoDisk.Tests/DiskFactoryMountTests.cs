@@ -33,7 +33,7 @@ public sealed class DiskFactoryMountTests
         const long size = 12 * MiB + 1024;
         var source = work.Combine("source.raw");
         await TestDiskImage.CreateAsync(source, size, seed: 31);
-        await using var factory = new FilePageStoreDiskFactory();
+        await using var factory = new FilePageBlobDiskFactory();
         var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory });
         try
@@ -61,7 +61,7 @@ public sealed class DiskFactoryMountTests
         const long size = 10 * MiB;
         var source = work.Combine("source.raw");
         await TestDiskImage.CreateAsync(source, size, seed: 32);
-        await using var factory = new FilePageStoreDiskFactory();
+        await using var factory = new FilePageBlobDiskFactory();
         var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory });
         try
@@ -83,7 +83,7 @@ public sealed class DiskFactoryMountTests
     public async Task Mount_RefusesSizesThatAreNotWholeSectors_AndResizingADiskThatHasASize()
     {
         using var work = new TempDirectory("pseudodisk-sizes");
-        await using var factory = new FilePageStoreDiskFactory();
+        await using var factory = new FilePageBlobDiskFactory();
         var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory });
         try
@@ -113,7 +113,7 @@ public sealed class DiskFactoryMountTests
     public async Task Mount_RefusesInvalidNames_WhenCreatingFiles()
     {
         using var work = new TempDirectory("pseudodisk-badnames");
-        await using var factory = new FilePageStoreDiskFactory();
+        await using var factory = new FilePageBlobDiskFactory();
         var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory });
         try
@@ -141,7 +141,7 @@ public sealed class DiskFactoryMountTests
     public async Task Mount_DeletesACreatedDisk_ThroughTheFactory()
     {
         using var work = new TempDirectory("pseudodisk-unlink");
-        await using var factory = new FilePageStoreDiskFactory();
+        await using var factory = new FilePageBlobDiskFactory();
         var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory, AttributeTimeout = TimeSpan.Zero });
         try
@@ -167,7 +167,7 @@ public sealed class DiskFactoryMountTests
     public async Task Mount_AnswersAnIOError_WhenTheFactoryFails_AndKeepsServing()
     {
         using var work = new TempDirectory("pseudodisk-factoryfails");
-        await using var factory = new FilePageStoreDiskFactory
+        await using var factory = new FilePageBlobDiskFactory
         {
             FailWith = new InvalidOperationException("the cloud said no"),
         };

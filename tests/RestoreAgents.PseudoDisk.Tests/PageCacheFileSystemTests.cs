@@ -125,7 +125,7 @@ public sealed class PageCacheFileSystemTests
     [Fact]
     public async Task Create_TakesACacheFromTheFactory_OnTheFirstSize_AndNotBefore()
     {
-        await using var factory = new FilePageStoreDiskFactory();
+        await using var factory = new FilePageBlobDiskFactory();
         var fileSystem = new PageCacheFileSystem(factory);
         Assert.Equal(0, fileSystem.CreateDirectory(Path("/container")));
         Assert.Equal(-Errno.EEXIST, fileSystem.CreateDirectory(Path("/container")));
@@ -150,7 +150,7 @@ public sealed class PageCacheFileSystemTests
     public async Task AddFactoryDisk_ServesADiskTheFactoryMadeBefore_ThatIsDeletedThroughTheFactory()
     {
         await using var disk = TestDisk.Create(MiB);
-        await using var factory = new FilePageStoreDiskFactory();
+        await using var factory = new FilePageBlobDiskFactory();
         var fileSystem = new PageCacheFileSystem(factory);
 
         Assert.Equal("/job/old.raw", fileSystem.AddFactoryDisk("job", "old.raw", disk.Cache));
@@ -179,7 +179,7 @@ public sealed class PageCacheFileSystemTests
     [Fact]
     public async Task Create_ValidatesTheNewName()
     {
-        await using var factory = new FilePageStoreDiskFactory();
+        await using var factory = new FilePageBlobDiskFactory();
         var fileSystem = new PageCacheFileSystem(factory);
 
         Assert.Equal(-Errno.EINVAL, fileSystem.Create(Path("/a\\b"), out _));

@@ -1,9 +1,10 @@
+using RestoreAgents.Caching;
 using RestoreAgents.PseudoDisk.Interop;
 using RestoreAgents.Testing;
 
 namespace RestoreAgents.PseudoDisk.Tests;
 
-/// <summary>Real FUSE mounts written by real tools; each page store is a local file the test reads back.</summary>
+/// <summary>Real FUSE mounts written by real tools; each page blob is a local file the test reads back.</summary>
 public sealed class PseudoDiskMountTests
 {
     private const long MiB = 1024 * 1024;
@@ -105,9 +106,9 @@ public sealed class PseudoDiskMountTests
         const long size = 8 * MiB;
         var source = work.Combine("source.raw");
         File.WriteAllBytes(source, Bytes.Random((int)size, seed: 25));
-        using var store = new PageCache.FilePageStore(work.Combine("disk.store"), size);
-        var slowStore = new GatedPageStore(store);
-        await using var cache = new PageCache.PageCache(new PageCache.PageCacheOptions
+        using var store = new FilePageBlob(work.Combine("disk.store"), size);
+        var slowStore = new GatedPageBlob(store);
+        await using var cache = new PageCache(new PageCacheOptions
         {
             PageSize = (int)MiB,
             CapacityBytes = 2 * MiB,

@@ -1,12 +1,12 @@
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 using RestoreAgents.Testing;
 
 namespace RestoreAgents.PseudoDisk.Tests;
 
-/// <summary>A page cache over a <see cref="FilePageStore"/> in a temp folder: a disk whose upload can be read back.</summary>
+/// <summary>A page cache over a <see cref="FilePageBlob"/> in a temp folder: a disk whose upload can be read back.</summary>
 internal sealed class TestDisk : IAsyncDisposable
 {
-    private TestDisk(TempDirectory folder, FilePageStore store, PageCache.PageCache cache)
+    private TestDisk(TempDirectory folder, FilePageBlob store, PageCache cache)
     {
         Folder = folder;
         Store = store;
@@ -15,9 +15,9 @@ internal sealed class TestDisk : IAsyncDisposable
 
     public TempDirectory Folder { get; }
 
-    public FilePageStore Store { get; }
+    public FilePageBlob Store { get; }
 
-    public PageCache.PageCache Cache { get; }
+    public PageCache Cache { get; }
 
     public string StorePath => Store.Path;
 
@@ -25,8 +25,8 @@ internal sealed class TestDisk : IAsyncDisposable
         string name = "disk")
     {
         var folder = new TempDirectory("pseudodisk-store");
-        var store = new FilePageStore(folder.Combine($"{name}.store"), diskSize);
-        var cache = new PageCache.PageCache(new PageCacheOptions
+        var store = new FilePageBlob(folder.Combine($"{name}.store"), diskSize);
+        var cache = new PageCache(new PageCacheOptions
         {
             PageSize = pageSize,
             CapacityBytes = capacity,

@@ -1,6 +1,6 @@
 namespace RestoreAgents.Bench.Contenders;
 
-/// <summary>One way of getting the disk into a page blob (or a page store), timed one run at a time.</summary>
+/// <summary>One way of getting the disk into a page blob (or a page blob), timed one run at a time.</summary>
 public interface IContender
 {
     /// <summary>Short name used on the command line and in the tables, e.g. "e2e-fuse".</summary>
@@ -28,5 +28,5 @@ public abstract record RestoredOutput;
 /// <summary>A page blob in the rig's container; <paramref name="HasFooter"/> when it ends with a VHD footer.</summary>
 public sealed record BlobOutput(string BlobName, bool HasFooter) : RestoredOutput;
 
-/// <summary>A local page store file holding the disk at its offsets.</summary>
+/// <summary>A local page blob file holding the disk at its offsets.</summary>
 public sealed record FileOutput(string Path) : RestoredOutput;

@@ -52,7 +52,7 @@ public sealed class WorkerContender(BenchRig rig, SourceDisk disk, BenchSettings
         {
             ContenderNames.Ceiling => new BlobOutput(slot.BlobName, HasFooter: false),
             ContenderNames.TwoPhase => new BlobOutput(slot.BlobName, HasFooter: true),
-            _ => new FileOutput(request.PageStorePath),
+            _ => new FileOutput(request.PageBlobPath),
         };
         return new ContenderRun(measurement, output);
     }

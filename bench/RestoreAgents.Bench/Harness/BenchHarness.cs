@@ -1,3 +1,4 @@
+using RestoreAgents.Caching;
 using System.Diagnostics;
 using System.Text.Json;
 using RestoreAgents.Bench.Contenders;
@@ -92,7 +93,7 @@ public sealed class BenchHarness(BenchSettings settings, string command, TextWri
         ContenderNames.EndToEndFuse => new EndToEndContender(rig, disk, settings, "fuse"),
         ContenderNames.Ceiling => new WorkerContender(rig, disk, settings, name,
             "the disk's non-zero 4 MiB pages read from the raw image and put into a page blob with the project's "
-            + "AzurePageBlobStore (PageBlobClient.UploadPages with a transactional MD5), the same number in "
+            + "AzurePageBlob (PageBlobClient.UploadPages with a transactional MD5), the same number in "
             + "flight as the data agent: no media agent, no cache — the best the cloud side does"),
         ContenderNames.TwoPhase => new WorkerContender(rig, disk, settings, name,
             "the old way: phase 1 streams the copy from the media agent (generated gRPC client, XXH3 checked per "
@@ -100,10 +101,10 @@ public sealed class BenchHarness(BenchSettings settings, string command, TextWri
             + "ceiling does, then the VHD footer"),
         ContenderNames.PseudoDiskDirect => new WorkerContender(rig, disk, settings, name,
             "the disk's data in sequential 1 MiB PageCache.WriteAsync calls into a page cache over a local "
-            + "FilePageStore, then FlushAsync — no kernel, no cloud"),
+            + "FilePageBlob, then FlushAsync — no kernel, no cloud"),
         ContenderNames.PseudoDiskFuse => new WorkerContender(rig, disk, settings, name,
             "the same writes as sequential 1 MiB pwrite calls into the cache's file on a PseudoDiskMount (kernel "
-            + "→ /dev/fuse → libfuse → the same page cache and FilePageStore), then fsync and FlushAsync"),
+            + "→ /dev/fuse → libfuse → the same page cache and FilePageBlob), then fsync and FlushAsync"),
         _ => throw new ArgumentException($"no contender '{name}'"),
     };
 

@@ -22,7 +22,7 @@ public sealed class BenchRig : IAsyncDisposable
     public AgentProcess MediaAgent { get; }
 
     /// <summary>Every contender's blob calls retry alike: the data agent's default.</summary>
-    public PageBlobStoreOptions CloudOptions { get; } = new();
+    public CloudOptions CloudOptions { get; } = new();
 
     public static async Task<BenchRig> StartAsync(SourceDisk disk)
     {

@@ -64,7 +64,7 @@ public sealed class RestoreCheck(BenchRig rig, SourceDisk disk)
     }
 
     /// <summary>The outside oracle: qemu-img reads the VHD as Azure would attach it and compares the disks.</summary>
-    private async Task CompareWithQemuImgAsync(AzurePageBlobStore blob, string blobName, string scratchFolder,
+    private async Task CompareWithQemuImgAsync(AzurePageBlob blob, string blobName, string scratchFolder,
         CancellationToken cancellationToken)
     {
         var vhd = Path.Combine(scratchFolder, blobName);
@@ -85,7 +85,7 @@ public sealed class RestoreCheck(BenchRig rig, SourceDisk disk)
         using var image = File.OpenHandle(disk.ImagePath);
         using var restored = File.OpenHandle(path);
         Expect(RandomAccess.GetLength(restored) == disk.DataSize,
-            $"page store {path} is {RandomAccess.GetLength(restored)} bytes, not {disk.DataSize}");
+            $"page blob {path} is {RandomAccess.GetLength(restored)} bytes, not {disk.DataSize}");
         var expected = new byte[ChunkSize];
         var actual = new byte[ChunkSize];
         for (long offset = 0; offset < disk.DataSize; offset += ChunkSize)
@@ -95,7 +95,7 @@ public sealed class RestoreCheck(BenchRig rig, SourceDisk disk)
             ReadImage(image, offset, expected.AsSpan(0, length));
             ReadImage(restored, offset, actual.AsSpan(0, length));
             Expect(expected.AsSpan(0, length).SequenceEqual(actual.AsSpan(0, length)),
-                $"page store {path} differs from the source in the 4 MiB at offset {offset}");
+                $"page blob {path} differs from the source in the 4 MiB at offset {offset}");
         }
         return Task.CompletedTask;
     }

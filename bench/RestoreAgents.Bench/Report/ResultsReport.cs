@@ -101,7 +101,7 @@ public sealed class ResultsReport(BenchRun run)
         text.AppendLine("Every run's output was checked against the source outside its timed window: a blob's "
             + "written page ranges read back and compared byte for byte (everything else must be zeros in the "
             + "source), the VHD footer parsed, and in the first timed round `qemu-img compare` of the downloaded "
-            + "VHD against the raw image; a pseudo-disk run's local page store compared whole. Restores run with "
+            + "VHD against the raw image; a pseudo-disk run's local page blob file compared whole. Restores run with "
             + "`Verify = false` (the data agent's own SHA-256 read-back is left out of the timed window for every "
             + "contender alike).").AppendLine();
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 
 namespace RestoreAgents.Bench.Worker;
 
@@ -11,7 +11,7 @@ namespace RestoreAgents.Bench.Worker;
 internal static class NonZeroPageUploader
 {
     /// <returns>The number of pages uploaded.</returns>
-    public static async Task<long> UploadAsync(string path, IPageStore store, long dataSize, int pageSize,
+    public static async Task<long> UploadAsync(string path, IPageBlob store, long dataSize, int pageSize,
         int parallelism, CancellationToken cancellationToken)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 using RestoreAgents.Bench.Contenders;
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 using RestoreAgents.PseudoDisk;
 using RestoreAgents.Testing;
 
@@ -8,7 +8,7 @@ namespace RestoreAgents.Bench.Worker;
 
 /// <summary>
 /// The pseudo-disk on its own: the whole raw disk, zeros included, in sequential 1 MiB writes as <c>dd bs=1M</c>
-/// makes them, into a page cache over a local FilePageStore, either with PageCache.WriteAsync or with pwrite into
+/// makes them, into a page cache over a local FilePageBlob, either with PageCache.WriteAsync or with pwrite into
 /// the cache's file on a PseudoDiskMount (the kernel and FUSE in between). Same cache, same store, same writes:
 /// the difference is the kernel's cost. (The whole disk, not only its data, so the window is long enough to time.)
 /// </summary>
@@ -19,9 +19,9 @@ internal static class PseudoDiskRun
     public static async Task<Measurement> RunAsync(WorkerRequest request, bool throughFuse,
         CancellationToken cancellationToken)
     {
-        using var store = new FilePageStore(request.PageStorePath, request.DataSize);
+        using var store = new FilePageBlob(request.PageBlobPath, request.DataSize);
         var cacheFolder = Path.Combine(request.Folder, "cache");
-        await using var cache = new PageCache.PageCache(new PageCacheOptions
+        await using var cache = new PageCache(new PageCacheOptions
         {
             PageSize = request.PageSize,
             CapacityBytes = request.CacheBytes,

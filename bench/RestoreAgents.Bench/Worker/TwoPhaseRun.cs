@@ -22,7 +22,7 @@ internal static class TwoPhaseRun
         var streamed = window.Elapsed;
 
         var blob = await PageBlobStoreFactory.CreateAsync(request.Destination, request.DataSize + VhdFooter.Size,
-            overwrite: false, new PageBlobStoreOptions(), cancellationToken);
+            overwrite: false, new CloudOptions(), cancellationToken);
         var pages = await NonZeroPageUploader.UploadAsync(localDisk, blob, request.DataSize, request.PageSize,
             request.UploadParallelism, cancellationToken);
         var footer = FixedVhdFooter.Create(request.DataSize, Guid.NewGuid(), DateTimeOffset.UtcNow);

@@ -6,7 +6,7 @@ namespace RestoreAgents.Bench.Worker;
 
 /// <summary>
 /// The upload ceiling: the disk's pages that hold data, read from the source image and put into a new page blob
-/// with our own AzurePageBlobStore (4 MiB Put Page with a transactional MD5), as many in flight as the data agent
+/// with our own AzurePageBlob (4 MiB Put Page with a transactional MD5), as many in flight as the data agent
 /// uses. No media agent, no cache: the best the cloud side does here.
 /// </summary>
 internal static class UploadCeilingRun
@@ -16,7 +16,7 @@ internal static class UploadCeilingRun
         var window = new MeasuredWindow();
         // The blob has room for the footer, like a restore's; the ceiling only uploads the data.
         var blob = await PageBlobStoreFactory.CreateAsync(request.Destination, request.DataSize + VhdFooter.Size,
-            overwrite: false, new PageBlobStoreOptions(), cancellationToken);
+            overwrite: false, new CloudOptions(), cancellationToken);
         var pages = await NonZeroPageUploader.UploadAsync(request.ImagePath, blob, request.DataSize, request.PageSize,
             request.UploadParallelism, cancellationToken);
         window.Close();

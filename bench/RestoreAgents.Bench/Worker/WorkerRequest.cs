@@ -20,8 +20,8 @@ public sealed record WorkerRequest
     public required string MediaAgentUrl { get; init; }
     public required string CopyName { get; init; }
 
-    /// <summary>Where the pseudo-disk runs keep their local page store, for the harness to check.</summary>
-    public string PageStorePath => Path.Combine(Folder, "page-store.raw");
+    /// <summary>Where the pseudo-disk runs keep their local page blob, for the harness to check.</summary>
+    public string PageBlobPath => Path.Combine(Folder, "page-blob.raw");
 
     public Cloud.PageBlobDestination Destination => new(ConnectionString, null, Container, BlobName);
 }

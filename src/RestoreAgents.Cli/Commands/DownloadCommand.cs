@@ -35,7 +35,7 @@ public sealed class DownloadCommand : Command
         if (output.Exists && !parseResult.GetValue(_overwrite))
             throw new CliUsageException($"{output.FullName} exists; give --overwrite to replace it");
 
-        var blob = await PageBlobStoreFactory.OpenAsync(source, new PageBlobStoreOptions(), cancellationToken)
+        var blob = await PageBlobStoreFactory.OpenAsync(source, new CloudOptions(), cancellationToken)
             .ConfigureAwait(false);
         await blob.DownloadToAsync(output.FullName, cancellationToken).ConfigureAwait(false);
         _environment.Output.WriteLine($"downloaded {blob.Name} ({ByteSize.Format(blob.Size)}) to {output.FullName}");

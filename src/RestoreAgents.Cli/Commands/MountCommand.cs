@@ -1,7 +1,7 @@
 using System.CommandLine;
 using RestoreAgents.Cli.Mount;
 using RestoreAgents.Cloud;
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 using RestoreAgents.PseudoDisk;
 
 namespace RestoreAgents.Cli.Commands;
@@ -56,7 +56,7 @@ public sealed class MountCommand : Command
         var container = _container.Resolve(parseResult);
         var cacheOptions = CacheOptions(parseResult);
         var mountPoint = MountPointPath(parseResult.GetRequiredValue(_mountPoint));
-        var storeOptions = new PageBlobStoreOptions();
+        var storeOptions = new CloudOptions();
         var log = new MountLog(_environment);
 
         if (parseResult.GetValue(_createContainer))
@@ -104,7 +104,7 @@ public sealed class MountCommand : Command
 
     /// <summary>Shows the existing blobs, says the mount is ready, and waits for Ctrl+C, SIGTERM or an umount.</summary>
     private static async Task ServeAsync(PseudoDiskMount mount,
-        IReadOnlyList<(BlobDiskPath Path, PageCache.PageCache Cache)> existing, string description, MountLog log,
+        IReadOnlyList<(BlobDiskPath Path, PageCache Cache)> existing, string description, MountLog log,
         CancellationToken cancellationToken)
     {
         foreach (var (path, cache) in existing)
@@ -123,10 +123,10 @@ public sealed class MountCommand : Command
     }
 
     /// <summary>Opens the page blobs that can be files; the rest are skipped with a warning each.</summary>
-    private static async Task<List<(BlobDiskPath Path, PageCache.PageCache Cache)>> OpenExistingAsync(
+    private static async Task<List<(BlobDiskPath Path, PageCache Cache)>> OpenExistingAsync(
         IReadOnlyList<ContainerBlob> blobs, CloudDiskFactory factory, MountLog log, CancellationToken cancellationToken)
     {
-        var opened = new List<(BlobDiskPath, PageCache.PageCache)>();
+        var opened = new List<(BlobDiskPath, PageCache)>();
         foreach (var blob in blobs)
         {
             if (!blob.IsPageBlob)
@@ -152,7 +152,7 @@ public sealed class MountCommand : Command
     }
 
     /// <summary>Shows an opened blob as a file; its path, or null when the name is taken (warned).</summary>
-    private static string? TryAdd(PseudoDiskMount mount, BlobDiskPath path, PageCache.PageCache cache, MountLog log)
+    private static string? TryAdd(PseudoDiskMount mount, BlobDiskPath path, PageCache cache, MountLog log)
     {
         try
         {
@@ -173,9 +173,9 @@ public sealed class MountCommand : Command
         if (cacheSize < pageSize)
             throw new CliUsageException(
                 $"--cache-size {ByteSize.Format(cacheSize)} is smaller than one page of {ByteSize.Format(pageSize)}");
-        if (cacheSize / pageSize > PageCache.PageCache.MaxSlotCount)
+        if (cacheSize / pageSize > PageCache.MaxSlotCount)
             throw new CliUsageException($"--cache-size {ByteSize.Format(cacheSize)} makes more than "
-                + $"{PageCache.PageCache.MaxSlotCount} pages of {ByteSize.Format(pageSize)}: "
+                + $"{PageCache.MaxSlotCount} pages of {ByteSize.Format(pageSize)}: "
                 + "give a larger --page-size");
         var directory = parseResult.GetValue(_cacheDirectory)?.FullName
             ?? Path.Combine(Path.GetTempPath(), "restorectl-mount");

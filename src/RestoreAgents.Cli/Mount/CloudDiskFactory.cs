@@ -1,22 +1,22 @@
 using System.Collections.Concurrent;
 using RestoreAgents.Cloud;
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 using RestoreAgents.PseudoDisk;
 
 namespace RestoreAgents.Cli.Mount;
 
 /// <summary>
-/// The disks of a mounted container: each file is a page blob behind its own <see cref="PageCache.PageCache"/>.
+/// The disks of a mounted container: each file is a page blob behind its own <see cref="PageCache"/>.
 /// A file created in the mount and given a size becomes a new page blob of that size; a page blob that was
 /// there before is opened with its written ranges, so it reads back from the cloud; deleting a file deletes
 /// its blob. The factory owns every cache it made and disposes them.
 /// </summary>
 internal sealed class CloudDiskFactory(PageBlobDestination container, PageCacheOptions cacheOptions,
-    PageBlobStoreOptions storeOptions, MountLog log) : IDiskFactory, IAsyncDisposable
+    CloudOptions storeOptions, MountLog log) : IDiskFactory, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<BlobDiskPath, CloudDisk> _disks = new();
 
-    public async ValueTask<PageCache.PageCache> CreateDiskAsync(string folder, string fileName, long size,
+    public async ValueTask<PageCache> CreateDiskAsync(string folder, string fileName, long size,
         CancellationToken cancellationToken)
     {
         var path = new BlobDiskPath(folder, fileName);
@@ -34,18 +34,18 @@ internal sealed class CloudDiskFactory(PageBlobDestination container, PageCacheO
     /// Opens a page blob that is already in the container: its written ranges (Get Page Ranges) are declared
     /// stored, so reads come from the blob and a partial write keeps the rest of its page.
     /// </summary>
-    public async Task<PageCache.PageCache> OpenDiskAsync(BlobDiskPath path, CancellationToken cancellationToken)
+    public async Task<PageCache> OpenDiskAsync(BlobDiskPath path, CancellationToken cancellationToken)
     {
         var blob = await PageBlobStoreFactory.OpenAsync(container with { BlobName = path.BlobName }, storeOptions,
             cancellationToken).ConfigureAwait(false);
         var ranges = await blob.GetPageRangesAsync(cancellationToken).ConfigureAwait(false);
         var cache = Track(path, blob);
         foreach (var range in ranges)
-            cache.DeclareStored(range.Offset, range.Length);
+            cache.DeclareInBlob(range.Offset, range.Length);
         return cache;
     }
 
-    public async ValueTask DeleteDiskAsync(string folder, string fileName, PageCache.PageCache cache,
+    public async ValueTask DeleteDiskAsync(string folder, string fileName, PageCache cache,
         CancellationToken cancellationToken)
     {
         var path = new BlobDiskPath(folder, fileName);
@@ -95,12 +95,12 @@ internal sealed class CloudDiskFactory(PageBlobDestination container, PageCacheO
 
     private static string Pages(long count) => count == 1 ? "1 page" : $"{count} pages";
 
-    private PageCache.PageCache Track(BlobDiskPath path, AzurePageBlobStore blob)
+    private PageCache Track(BlobDiskPath path, AzurePageBlob blob)
     {
-        var cache = new PageCache.PageCache(cacheOptions, blob.Size, blob, path.BlobName);
+        var cache = new PageCache(cacheOptions, blob.Size, blob, path.BlobName);
         _disks[path] = new CloudDisk(blob, cache);
         return cache;
     }
 
-    private sealed record CloudDisk(AzurePageBlobStore Blob, PageCache.PageCache Cache);
+    private sealed record CloudDisk(AzurePageBlob Blob, PageCache Cache);
 }

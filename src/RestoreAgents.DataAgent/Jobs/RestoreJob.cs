@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.DataAgent.Jobs;
@@ -12,7 +12,7 @@ internal sealed class RestoreJob
     private readonly CancellationTokenSource _cancellation = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RestoreState _state = RestoreState.Queued;
-    private PageCache.PageCache? _cache;
+    private PageCache? _cache;
     private PageCacheStatistics? _finalStatistics;
     private long _bytesRestored;
     private string _error = "";
@@ -58,7 +58,7 @@ internal sealed class RestoreJob
 
     internal void AttachBlob(string url) { lock (_gate) _blobUrl = url; }
 
-    internal void AttachCache(PageCache.PageCache cache) { lock (_gate) _cache = cache; }
+    internal void AttachCache(PageCache cache) { lock (_gate) _cache = cache; }
 
     /// <summary>Keeps the cache's last figures once the cache is gone.</summary>
     internal void DetachCache()

@@ -5,6 +5,8 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RestoreAgents.Protocol.V1;
 
+using RestoreAgents.DataAgent.MediaAgents;
+
 namespace RestoreAgents.DataAgent.Jobs;
 
 /// <summary>

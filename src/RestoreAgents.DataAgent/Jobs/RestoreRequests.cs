@@ -1,6 +1,6 @@
 using Grpc.Core;
 using RestoreAgents.Cloud;
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.DataAgent.Jobs;

@@ -1,9 +1,15 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RestoreAgents.Cloud;
-using RestoreAgents.PageCache;
+using RestoreAgents.Caching;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Vhd;
+
+using RestoreAgents.DataAgent.Disks;
+
+using RestoreAgents.DataAgent.MediaAgents;
+
+using RestoreAgents.DataAgent.Verification;
 
 namespace RestoreAgents.DataAgent.Jobs;
 
@@ -69,7 +75,7 @@ internal sealed class RestoreRunner(
         var request = job.Request;
         var layout = DiskLayout.For(job.Copy);
 
-        AzurePageBlobStore blob;
+        AzurePageBlob blob;
         using (DataAgentTelemetry.Source.StartActivity("blob.create"))
             blob = await PageBlobStoreFactory.CreateAsync(request.Destination, layout.BlobSize, request.Overwrite,
                 _options.Cloud, cancellationToken);
@@ -82,7 +88,7 @@ internal sealed class RestoreRunner(
             Directory = cacheDirectory,
             UploadParallelism = _options.UploadParallelism,
         };
-        var cache = new PageCache.PageCache(cacheOptions, layout.DataSize, blob, job.Id, time);
+        var cache = new PageCache(cacheOptions, layout.DataSize, blob, job.Id, time);
         try
         {
             job.AttachCache(cache);
@@ -151,7 +157,7 @@ internal sealed class RestoreRunner(
     /// blob keeps everything that arrived (a retry or a resume need not fetch it again). Bounded, and best effort:
     /// when the cloud is what failed, this ends at once.
     /// </summary>
-    private async Task KeepCachedPagesAsync(RestoreJob job, PageCache.PageCache cache, Exception failure)
+    private async Task KeepCachedPagesAsync(RestoreJob job, PageCache cache, Exception failure)
     {
         using var timeout = new CancellationTokenSource(KeepCachedPagesTimeout);
         try

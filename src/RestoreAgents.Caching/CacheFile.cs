@@ -1,0 +1,83 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace RestoreAgents.Caching;
+
+/// <summary>
+/// The one file that holds every cache slot (slot i at i × page size). Only written ranges are ever read back;
+/// the rest of a page reads as zeros, so a reused slot needs no clearing.
+/// </summary>
+internal sealed class CacheFile : IDisposable
+{
+    private readonly SafeFileHandle _handle;
+
+    public CacheFile(string directory, string cacheName)
+    {
+        Directory.CreateDirectory(directory);
+        Path = System.IO.Path.Combine(directory, $"{SafeFileName(cacheName)}.{Guid.NewGuid():N}.pagecache");
+        // DeleteOnClose: the file goes with the handle, even when the process ends without disposing the cache.
+        _handle = File.OpenHandle(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
+            FileOptions.DeleteOnClose);
+    }
+
+    public string Path { get; }
+
+    public void Write(long fileOffset, ReadOnlySpan<byte> data) => RandomAccess.Write(_handle, data, fileOffset);
+
+    public ValueTask WriteAsync(long fileOffset, ReadOnlyMemory<byte> data) =>
+        RandomAccess.WriteAsync(_handle, data, fileOffset);
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with the bytes [pageOffset, pageOffset + destination.Length) of the
+    /// page in the slot at <paramref name="slotOffset"/>: the <paramref name="written"/> ranges (page-relative,
+    /// sorted, inside that window) from the file, zeros everywhere else.
+    /// </summary>
+    public void ReadPage(long slotOffset, long pageOffset, Span<byte> destination, ReadOnlySpan<LongRange> written)
+    {
+        long cursor = pageOffset;
+        foreach (var range in written)
+        {
+            destination[(int)(cursor - pageOffset)..(int)(range.Start - pageOffset)].Clear();
+            var target = destination.Slice((int)(range.Start - pageOffset), (int)range.Length);
+            while (!target.IsEmpty)
+            {
+                int read = RandomAccess.Read(_handle, target, slotOffset + range.End - target.Length);
+                if (read == 0) { target.Clear(); break; }
+                target = target[read..];
+            }
+            cursor = range.End;
+        }
+        destination[(int)(cursor - pageOffset)..].Clear();
+    }
+
+    /// <inheritdoc cref="ReadPage"/>
+    public async ValueTask ReadPageAsync(long slotOffset, long pageOffset, Memory<byte> destination,
+        ReadOnlyMemory<LongRange> written, CancellationToken cancellationToken)
+    {
+        long cursor = pageOffset;
+        for (int i = 0; i < written.Length; i++)
+        {
+            var range = written.Span[i];
+            destination.Span[(int)(cursor - pageOffset)..(int)(range.Start - pageOffset)].Clear();
+            var target = destination.Slice((int)(range.Start - pageOffset), (int)range.Length);
+            while (!target.IsEmpty)
+            {
+                int read = await RandomAccess.ReadAsync(_handle, target, slotOffset + range.End - target.Length,
+                    cancellationToken).ConfigureAwait(false);
+                if (read == 0) { target.Span.Clear(); break; }
+                target = target[read..];
+            }
+            cursor = range.End;
+        }
+        destination.Span[(int)(cursor - pageOffset)..].Clear();
+    }
+
+    public void Dispose() => _handle.Dispose();
+
+    private static string SafeFileName(string name)
+    {
+        Span<char> safe = stackalloc char[Math.Min(name.Length, 64)];
+        for (int i = 0; i < safe.Length; i++)
+            safe[i] = char.IsAsciiLetterOrDigit(name[i]) || name[i] is '-' or '_' ? name[i] : '_';
+        return safe.IsEmpty ? "cache" : new string(safe);
+    }
+}

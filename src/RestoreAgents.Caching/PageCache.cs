@@ -1,0 +1,248 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace RestoreAgents.Caching;
+
+/// <summary>
+/// A disk being restored, held in a few page-sized slots of one local file: each page goes to the page blob as
+/// soon as it is full, and its slot is reused. Writes may come in any order, size and
+/// alignment, from many threads; a full cache makes writers wait, never drops data.
+/// </summary>
+/// <remarks>
+/// One lock guards the bookkeeping; copying bytes into the file happens outside it, with the slot pinned.
+/// The files PageCache.Slots.cs, .Uploads.cs, .Reads.cs and .Zeros.cs hold the rest of this class.
+/// </remarks>
+public sealed partial class PageCache : IAsyncDisposable
+{
+    /// <summary>More slots than this cost more memory in bookkeeping than they are worth: use larger pages.</summary>
+    public const int MaxSlotCount = 1 << 20;
+
+    private readonly IPageBlob _blob;
+    private readonly TimeProvider _time;
+    private readonly int _pageSize;
+    private readonly long _pageCount;
+    private readonly CacheFile _file;
+    private readonly PageSlot[] _slots;
+    private readonly Stack<PageSlot> _freeSlots;
+    private readonly Dictionary<long, PageSlot> _slotByPage;
+    private readonly Lock _gate = new();
+
+    // What the cache remembers of the whole disk: byte ranges declared zero, and, by page number, what became
+    // of pages that left their slot (so a page that gets more data later is re-opened correctly).
+    private readonly RangeSet _zeroRanges = new();
+    private readonly RangeSet _pagesWithData = new();
+    private readonly RangeSet _completedPages = new();
+    private readonly RangeSet _touchedPages = new();
+    private readonly Dictionary<long, RangeSet> _partialPages = [];
+
+    private readonly Channel<PageSlot> _uploadQueue;
+    private readonly Task[] _uploaders;
+    private readonly CancellationTokenSource _stopping = new();
+
+    // Completed (and replaced) whenever a slot is freed, filled, released or fails: waiting writers look again.
+    private TaskCompletionSource? _changed;
+    private Exception? _failureCause;
+    private long _failedPageOffset;
+    private bool _disposed;
+    private int _uploading;
+    private int _loading;
+    private int _slotsInUse;
+    private int _peakSlotsInUse;
+    private long _writeClock;
+    private long _bytesWritten;
+    private long _pagesUploaded;
+    private long _pagesSkippedZero;
+    private long _bytesUploaded;
+    private long _earlyFlushes;
+    private long _slotWaits;
+    private TimeSpan _slotWaitTime;
+
+    /// <param name="options">Page size, capacity, folder and upload parallelism; validated here.</param>
+    /// <param name="diskSize">Bytes of the disk: a multiple of 512, at most the blob's size.</param>
+    /// <param name="blob">Where pages go, at the same offsets.</param>
+    /// <param name="name">Names the cache in errors, traces and the cache file's name (e.g. the job id).</param>
+    /// <param name="timeProvider">Clock for wait and upload times; the system clock by default.</param>
+    public PageCache(PageCacheOptions options, long diskSize, IPageBlob blob, string name,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        options.Validate();
+        if (diskSize < 0 || diskSize % PageCacheOptions.SectorSize != 0)
+            throw new ArgumentException(
+                $"disk size {diskSize} of '{name}' is not a multiple of {PageCacheOptions.SectorSize} bytes",
+                nameof(diskSize));
+        if (diskSize > blob.Size)
+            throw new ArgumentException(
+                $"disk size {diskSize} of '{name}' is larger than the page blob '{blob.Name}' of {blob.Size} bytes",
+                nameof(diskSize));
+
+        _blob = blob;
+        _time = timeProvider ?? TimeProvider.System;
+        Name = name;
+        DiskSize = diskSize;
+        _pageSize = options.PageSize;
+        _pageCount = (diskSize + _pageSize - 1) / _pageSize;
+
+        // No more slots than the disk has pages: a small disk keeps a small file.
+        long slotCount = Math.Min(options.CapacityBytes / _pageSize, Math.Max(1, _pageCount));
+        if (slotCount > MaxSlotCount)
+            throw new ArgumentException(
+                $"cache capacity {options.CapacityBytes} bytes makes {slotCount} slots of {_pageSize} bytes for "
+                + $"'{name}', more than {MaxSlotCount}: use a larger page size or a smaller cache",
+                nameof(options));
+        _slots = new PageSlot[slotCount];
+        _freeSlots = new Stack<PageSlot>(_slots.Length);
+        _slotByPage = new Dictionary<long, PageSlot>(_slots.Length);
+        for (int i = _slots.Length - 1; i >= 0; i--)
+        {
+            _slots[i] = new PageSlot(i, (long)i * _pageSize);
+            _freeSlots.Push(_slots[i]);
+        }
+
+        _file = new CacheFile(options.Directory, name);
+        // Holds at most one entry per slot, so queueing under the lock never waits.
+        _uploadQueue = Channel.CreateBounded<PageSlot>(new BoundedChannelOptions(_slots.Length)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _uploaders = new Task[options.UploadParallelism];
+        for (int i = 0; i < _uploaders.Length; i++)
+            _uploaders[i] = Task.Run(RunUploaderAsync);
+    }
+
+    public string Name { get; }
+
+    public long DiskSize { get; }
+
+    public int PageSize => _pageSize;
+
+    public int SlotCount => _slots.Length;
+
+    /// <summary>The cache file (deleted on dispose); its size never exceeds SlotCount × PageSize.</summary>
+    public string CacheFilePath => _file.Path;
+
+    public PageCacheStatistics Statistics
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new PageCacheStatistics
+                {
+                    BytesWritten = _bytesWritten,
+                    PagesUploaded = _pagesUploaded,
+                    PagesSkippedZero = _pagesSkippedZero,
+                    BytesUploaded = _bytesUploaded,
+                    EarlyFlushes = _earlyFlushes,
+                    SlotWaits = _slotWaits,
+                    SlotWaitTime = _slotWaitTime,
+                    SlotsInUse = _slotsInUse,
+                    PeakSlotsInUse = _peakSlotsInUse,
+                    SlotCount = _slots.Length,
+                };
+            }
+        }
+    }
+
+    /// <summary>Writes bytes at any offset and length inside the disk; waits while no slot is free.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the disk.</exception>
+    /// <exception cref="PageUploadException">An earlier upload failed; the restore cannot complete.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        CheckRange(offset, data.Length, "write");
+        while (!data.IsEmpty)
+        {
+            var (page, inPage, count) = Locate(offset, data.Length);
+            var slot = await AcquireAsync(page, cancellationToken).ConfigureAwait(false);
+            var written = false;
+            try
+            {
+                // Not cancellable: a half-copied range would be marked neither written nor unwritten.
+                await _file.WriteAsync(slot.FileOffset + inPage, data[..count]).ConfigureAwait(false);
+                written = true;
+            }
+            finally
+            {
+                Release(slot, inPage, count, written);
+            }
+            offset += count;
+            data = data[count..];
+        }
+    }
+
+    /// <summary>The same as <see cref="WriteAsync"/>, blocking: for native threads such as FUSE callbacks.</summary>
+    public void Write(long offset, ReadOnlySpan<byte> data, CancellationToken cancellationToken = default)
+    {
+        CheckRange(offset, data.Length, "write");
+        while (!data.IsEmpty)
+        {
+            var (page, inPage, count) = Locate(offset, data.Length);
+            var slot = Acquire(page, cancellationToken);
+            var written = false;
+            try
+            {
+                _file.Write(slot.FileOffset + inPage, data[..count]);
+                written = true;
+            }
+            finally
+            {
+                Release(slot, inPage, count, written);
+            }
+            offset += count;
+            data = data[count..];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _uploadQueue.Writer.TryComplete();
+            SignalLocked();
+        }
+        // Pages not flushed by now are abandoned with the cache: stop in-flight uploads rather than wait on them.
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_uploaders).ConfigureAwait(false);
+        _file.Dispose();
+        _stopping.Dispose();
+    }
+
+    private int PageLength(long page) => (int)Math.Min(_pageSize, DiskSize - page * _pageSize);
+
+    /// <summary>The page holding <paramref name="offset"/>, the offset inside it, and how much of a range fits.</summary>
+    private (long Page, int InPage, int Count) Locate(long offset, int length)
+    {
+        long page = offset / _pageSize;
+        int inPage = (int)(offset - page * _pageSize);
+        return (page, inPage, Math.Min(length, PageLength(page) - inPage));
+    }
+
+    private void CheckRange(long offset, long length, string what)
+    {
+        if (offset < 0 || length < 0 || offset > DiskSize - length)
+            throw new ArgumentOutOfRangeException(nameof(offset), offset,
+                $"{what} of {length} bytes at offset {offset} is outside disk '{Name}' of {DiskSize} bytes");
+    }
+
+    private void ThrowIfUnusableLocked()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failureCause is not null)
+            throw new PageUploadException(_failedPageOffset, _blob.Name, _failureCause);
+    }
+
+    private Task ChangedLocked() =>
+        (_changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    private void SignalLocked()
+    {
+        if (_changed is not { } changed) return;
+        _changed = null;
+        changed.TrySetResult();
+    }
+}

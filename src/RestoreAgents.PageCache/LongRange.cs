@@ -1,7 +1,0 @@
-namespace RestoreAgents.PageCache;
-
-/// <summary>The half-open range [Start, End).</summary>
-internal readonly record struct LongRange(long Start, long End)
-{
-    public long Length => End - Start;
-}

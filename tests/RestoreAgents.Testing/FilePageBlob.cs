@@ -1,0 +1,100 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+
+using RestoreAgents.Caching;
+
+namespace RestoreAgents.Testing;
+
+/// <summary>
+/// A page blob in a local sparse file: for tests and the two-phase benchmark. It checks writes the way Azure's
+/// Put Page and Clear Page do (512-byte aligned, at most 4 MiB per write, inside the blob), so a cache that would
+/// break on Azure breaks here too.
+/// </summary>
+public sealed class FilePageBlob : IPageBlob, IDisposable
+{
+    private readonly SafeFileHandle _handle;
+
+    /// <summary>Opens or creates the file and sets its length to <paramref name="size"/> (sparse where unwritten).</summary>
+    public FilePageBlob(string path, long size)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (size < 0 || size % PageCacheOptions.SectorSize != 0)
+            throw new ArgumentException(
+                $"size {size} of page blob '{path}' is not a multiple of {PageCacheOptions.SectorSize} bytes",
+                nameof(size));
+        Path = System.IO.Path.GetFullPath(path);
+        Size = size;
+        _handle = File.OpenHandle(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        RandomAccess.SetLength(_handle, size);
+    }
+
+    public string Path { get; }
+
+    public long Size { get; }
+
+    public string Name => Path;
+
+    public ValueTask WritePagesAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        CheckPageRange("write", offset, data.Length);
+        if (data.Length > PageCacheOptions.MaxPageSize)
+            throw new ArgumentException(
+                $"write of {data.Length} bytes at offset {offset} to page blob '{Path}' is larger than "
+                + $"{PageCacheOptions.MaxPageSize} bytes, the largest Azure Put Page", nameof(data));
+        return RandomAccess.WriteAsync(_handle, data, offset, cancellationToken);
+    }
+
+    public async ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (offset < 0 || offset > Size - buffer.Length)
+            throw new ArgumentOutOfRangeException(nameof(offset), offset,
+                $"read of {buffer.Length} bytes at offset {offset} is outside page blob '{Path}' of {Size} bytes");
+        while (!buffer.IsEmpty)
+        {
+            int read = await RandomAccess.ReadAsync(_handle, buffer, offset, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                buffer.Span.Clear();
+                return;
+            }
+            offset += read;
+            buffer = buffer[read..];
+        }
+    }
+
+    public async ValueTask ClearPagesAsync(long offset, long length, CancellationToken cancellationToken = default)
+    {
+        CheckPageRange("clear", offset, length);
+        const int ChunkSize = 1024 * 1024;
+        var zeros = ArrayPool<byte>.Shared.Rent((int)Math.Min(length, ChunkSize));
+        try
+        {
+            Array.Clear(zeros);
+            while (length > 0)
+            {
+                int count = (int)Math.Min(length, zeros.Length);
+                await RandomAccess.WriteAsync(_handle, zeros.AsMemory(0, count), offset, cancellationToken)
+                    .ConfigureAwait(false);
+                offset += count;
+                length -= count;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(zeros);
+        }
+    }
+
+    public void Dispose() => _handle.Dispose();
+
+    private void CheckPageRange(string what, long offset, long length)
+    {
+        if (offset % PageCacheOptions.SectorSize != 0 || length % PageCacheOptions.SectorSize != 0 || length <= 0)
+            throw new ArgumentException(
+                $"{what} of {length} bytes at offset {offset} to page blob '{Path}' is not whole "
+                + $"{PageCacheOptions.SectorSize}-byte pages at a {PageCacheOptions.SectorSize}-byte aligned offset");
+        if (offset < 0 || offset > Size - length)
+            throw new ArgumentOutOfRangeException(nameof(offset), offset,
+                $"{what} of {length} bytes at offset {offset} is outside page blob '{Path}' of {Size} bytes");
+    }
+}
