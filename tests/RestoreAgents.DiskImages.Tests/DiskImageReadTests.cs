@@ -32,7 +32,7 @@ public sealed class DiskImageReadTests(Ext4DiskFixture disk) : IClassFixture<Ext
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public async Task AllocatedExtents_HoldEveryNonZeroByte_AndSparseFormatsReadAboutTheirData(string name)
+    public async Task AllocatedExtents_HoldEveryNonZeroByte_AndMappedFormatsReadAboutTheirData(string name)
     {
         var variant = DiskImageVariants.Named(name);
         var (path, expectedPath) = await DiskImageVariants.CreateAsync(variant, disk.Raw, _folder.Path);
@@ -51,7 +51,7 @@ public sealed class DiskImageReadTests(Ext4DiskFixture disk) : IClassFixture<Ext
         }
 
         Assert.True(expected.AsSpan().SequenceEqual(fromExtents), "a non-zero byte lies outside the allocated extents");
-        if (!variant.Sparse) return;
+        if (!variant.MapsAllocation) return;
         var fileBytes = ImageFilesLength(path);
         Assert.True(allocated < image.Size / 2, $"{allocated} of {image.Size} bytes allocated: the map says too much");
         Assert.True(image.BytesRead <= fileBytes + (1 << 20),

@@ -8,21 +8,21 @@ public static class DiskImageVariants
 {
     public static readonly IReadOnlyList<DiskImageVariant> All =
     [
-        new("raw", "raw", Sparse: false),
-        new("vhd-fixed", "vhd-fixed", Sparse: false),
-        new("vhd-dynamic", "vhd-dynamic", Sparse: true),
-        new("vhd-differencing", "vhd-differencing", Sparse: true),
-        new("vhdx", "vhdx", Sparse: true),
-        new("vhdx-fixed", "vhdx-fixed", Sparse: false),
-        new("vmdk-monolithic-sparse", "vmdk-monolithic-sparse", Sparse: true),
-        new("vmdk-stream-optimized", "vmdk-stream-optimized", Sparse: true),
-        new("vmdk-monolithic-flat", "vmdk-monolithic-flat", Sparse: false),
-        new("qcow2", "qcow2", Sparse: true),
-        new("qcow2-v2", "qcow2", Sparse: true),
-        new("qcow2-compressed", "qcow2", Sparse: true),
-        new("qcow2-zstd", "qcow2", Sparse: true),
-        new("qcow2-extended-l2", "qcow2", Sparse: true),
-        new("qcow2-backing", "qcow2", Sparse: true),
+        new("raw", "raw", MapsAllocation: false),
+        new("vhd-fixed", "vhd-fixed", MapsAllocation: false),
+        new("vhd-dynamic", "vhd-dynamic", MapsAllocation: true),
+        new("vhd-differencing", "vhd-differencing", MapsAllocation: true),
+        new("vhdx", "vhdx", MapsAllocation: true),
+        new("vhdx-fixed", "vhdx-fixed", MapsAllocation: true),
+        new("vmdk-monolithic-sparse", "vmdk-monolithic-sparse", MapsAllocation: true),
+        new("vmdk-stream-optimized", "vmdk-stream-optimized", MapsAllocation: true),
+        new("vmdk-monolithic-flat", "vmdk-monolithic-flat", MapsAllocation: false),
+        new("qcow2", "qcow2", MapsAllocation: true),
+        new("qcow2-v2", "qcow2", MapsAllocation: true),
+        new("qcow2-compressed", "qcow2", MapsAllocation: true),
+        new("qcow2-zstd", "qcow2", MapsAllocation: true),
+        new("qcow2-extended-l2", "qcow2", MapsAllocation: true),
+        new("qcow2-backing", "qcow2", MapsAllocation: true),
     ];
 
     public static DiskImageVariant Named(string name) => All.Single(variant => variant.Name == name);

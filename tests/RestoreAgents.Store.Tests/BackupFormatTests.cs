@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using RestoreAgents.DiskImages;
+using RestoreAgents.Testing;
+
+namespace RestoreAgents.Store.Tests;
+
+/// <summary>
+/// Backs up one ext4 disk in every format and variant qemu-img makes (and a differencing VHD), reads the copy back
+/// through the store and compares it with the disk; damaged images fail naming the file and the offset, and leave
+/// no copy.
+/// </summary>
+public sealed class BackupFormatTests(Ext4DiskFixture disk) : IClassFixture<Ext4DiskFixture>, IDisposable
+{
+    private const int Block = 64 * 1024;
+    private readonly TempDirectory _folder = new("backup-formats");
+
+    private SecondaryCopyStore Store => new(_folder.Combine("store"));
+
+    public static TheoryData<string> Variants => new(DiskImageVariants.All.Select(variant => variant.Name));
+
+    public static TheoryData<string> Truncatable => new(ImageDamage.Truncatable);
+
+    public static TheoryData<string> WithTables => new(ImageDamage.WithTables);
+
+    public void Dispose() => _folder.Dispose();
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task Backup_OfEveryVariant_ReadsBackAsTheDisk_HavingReadAboutItsData(string name)
+    {
+        var variant = DiskImageVariants.Named(name);
+        var (image, expectedPath) = await DiskImageVariants.CreateAsync(variant, disk.Raw, _folder.Path);
+        var expected = await File.ReadAllBytesAsync(expectedPath);
+        BackupProgress? last = null;
+
+        var copy = await new BackupWriter(Store).BackupAsync(image, name, new BackupOptions { BlockSize = Block },
+            new SynchronousProgress(p => last = p), CancellationToken.None);
+
+        Assert.Equal(variant.Format, copy.SourceFormat);
+        Assert.Equal(expected.Length, copy.DiskSize);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected)), copy.DiskSha256);
+        var restored = new byte[copy.DiskSize];
+        await foreach (var block in Store.ReadBlocksAsync(name, null, CancellationToken.None))
+            block.Data.Span.CopyTo(restored.AsSpan((int)block.Offset));
+        Assert.True(expected.AsSpan().SequenceEqual(restored), $"the copy of {name} differs from the disk");
+
+        var read = last!.Value.ImageBytesRead;
+        if (variant.MapsAllocation)
+            Assert.True(read <= ImageFilesLength() + (1 << 20) && read < copy.DiskSize / 2,
+                $"read {read} bytes of image files of {ImageFilesLength()} bytes for a disk of {copy.DiskSize}");
+        else
+            Assert.True(read >= copy.DiskSize, $"a {name} image has no map, so all {copy.DiskSize} bytes are read, not {read}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Truncatable))]
+    public async Task Backup_OfATruncatedImage_FailsNamingFileAndOffset_AndLeavesNoCopy(string name)
+    {
+        var (image, _) = await DiskImageVariants.CreateAsync(DiskImageVariants.Named(name), disk.Raw, _folder.Path);
+        var damaged = ImageDamage.Truncate(name, image);
+
+        var error = await Assert.ThrowsAnyAsync<DiskImageException>(() => BackupAsync(image, name));
+
+        Assert.Equal(damaged, error.ImagePath);
+        Assert.NotNull(error.Offset);
+        Assert.Contains($"'{damaged}'", error.Message);
+        Assert.Contains($"offset {error.Offset}", error.Message);
+        AssertNoCopy(name);
+    }
+
+    [Theory]
+    [MemberData(nameof(WithTables))]
+    public async Task Backup_OfAnImageWhoseTablePointsPastItsEnd_FailsNamingTheEntry_AndLeavesNoCopy(string name)
+    {
+        var (image, _) = await DiskImageVariants.CreateAsync(DiskImageVariants.Named(name), disk.Raw, _folder.Path);
+        var entry = ImageDamage.PointTablePastEnd(name, image);
+
+        var error = await Assert.ThrowsAsync<CorruptDiskImageException>(() => BackupAsync(image, name));
+
+        Assert.Equal(image, error.ImagePath);
+        Assert.Equal(entry, error.Offset);
+        Assert.Contains($"disk image '{image}' is damaged at offset {entry}", error.Message);
+        AssertNoCopy(name);
+    }
+
+    private Task<CopyManifest> BackupAsync(string image, string name) =>
+        new BackupWriter(Store).BackupAsync(image, name, new BackupOptions { BlockSize = Block }, null, CancellationToken.None);
+
+    private void AssertNoCopy(string name)
+    {
+        Assert.Empty(Store.ListCopies());
+        Assert.Throws<CopyNotFoundException>(() => Store.GetCopy(name));
+    }
+
+    // The image and every file it reads through to (its parent, backing file or extent), not the raw disks.
+    private long ImageFilesLength() =>
+        Directory.EnumerateFiles(_folder.Path)
+            .Where(file => !file.EndsWith(".raw", StringComparison.Ordinal))
+            .Sum(file => new FileInfo(file).Length);
+
+    private sealed class SynchronousProgress(Action<BackupProgress> report) : IProgress<BackupProgress>
+    {
+        public void Report(BackupProgress value) => report(value);
+    }
+}
