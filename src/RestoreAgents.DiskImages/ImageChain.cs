@@ -48,7 +48,7 @@ internal sealed class ImageChain
             if (name.Length == 0 || name.Contains('\0')) continue;
             var path = System.IO.Path.GetFullPath(name, folder);
             if (File.Exists(path) || Directory.Exists(path)) return path;
-            tried.Add(path);
+            if (!tried.Contains(path)) tried.Add(path);
         }
         if (tried.Count == 0) throw referrer.Corrupt(offset, $"it names no usable {what}");
         throw referrer.Corrupt(offset, $"its {what} '{names[0]}' does not exist (looked for {string.Join(", ", tried)})");

@@ -45,6 +45,9 @@ internal sealed class Qcow2Image : DiskImage
                 + $"{header.Size} bytes needs {needed}");
         if (header.L1TableOffset % header.ClusterSize != 0)
             throw file.Corrupt(40, $"its L1 table offset {header.L1TableOffset} is not aligned to a cluster");
+        if (header.L1TableOffset > file.Length - needed * 8)
+            throw file.Corrupt(40, $"its L1 table of {needed} entries at {header.L1TableOffset} runs past the end of "
+                + $"the file ({file.Length} bytes)");
         var l1 = new ImageTable(file, header.L1TableOffset, needed, 8, bigEndian: true, "L1 table");
         if (header.BackingFile is not { } name) return new Qcow2Image(file, header, l1, l2Entries, null);
 

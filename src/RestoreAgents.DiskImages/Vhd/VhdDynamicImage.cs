@@ -58,6 +58,9 @@ internal sealed class VhdDynamicImage : DiskImage
         if (header.MaxTableEntries < blocks)
             throw file.Corrupt(at + VhdDynamicHeader.MaxTableEntriesField, $"its BAT has {header.MaxTableEntries} entries "
                 + $"but a disk of {footer.CurrentSize} bytes in blocks of {header.BlockSize} needs {blocks}");
+        if (header.TableOffset > file.Length - blocks * 4)
+            throw file.Corrupt(at + VhdDynamicHeader.TableOffsetField, $"its BAT of {blocks} entries at "
+                + $"{header.TableOffset} runs past the end of the file ({file.Length} bytes)");
         var bat = new ImageTable(file, header.TableOffset, blocks, 4, bigEndian: true, "block allocation table (BAT)");
         if (footer.DiskType != 4) return new VhdDynamicImage(file, footer, bat, (int)header.BlockSize, null);
 

@@ -37,12 +37,13 @@ internal sealed class VmdkSparseImage : DiskImage
         if (header.GrainDirectoryOffset == VmdkSparseHeader.GrainDirectoryAtEnd)
             header = await FooterAsync(file, cancellationToken).ConfigureAwait(false);
 
-        var directoryOffset = header.GrainDirectoryOffset > (ulong)(file.Length / Sector)
-            ? throw file.Corrupt(VmdkSparseHeader.GrainDirectoryField, $"its grain directory is at sector "
-                + $"{header.GrainDirectoryOffset}, past the end of the file ({file.Length} bytes)")
-            : (long)header.GrainDirectoryOffset * Sector;
         var coverage = header.GrainSize * header.GrainTableEntries;
         var tables = (header.Capacity + coverage - 1) / coverage;
+        var lastStart = file.Length - tables * 4;
+        var directoryOffset = lastStart < 0 || header.GrainDirectoryOffset > (ulong)(lastStart / Sector)
+            ? throw file.Corrupt(VmdkSparseHeader.GrainDirectoryField, $"its grain directory of {tables} entries at "
+                + $"sector {header.GrainDirectoryOffset} runs past the end of the file ({file.Length} bytes)")
+            : (long)header.GrainDirectoryOffset * Sector;
         return new VmdkSparseImage(file, header,
             new ImageTable(file, directoryOffset, tables, 4, bigEndian: false, "grain directory"));
     }
@@ -91,7 +92,7 @@ internal sealed class VmdkSparseImage : DiskImage
         if (_table is null || _tableEntry != tableEntry)
         {
             var tableBytes = _header.GrainTableEntries * 4L;
-            if (tableEntry > (ulong)((File.Length - tableBytes) / Sector))
+            if (File.Length < tableBytes || tableEntry > (ulong)((File.Length - tableBytes) / Sector))
                 throw File.Corrupt(_directory.EntryOffset(tableIndex), $"grain directory entry {tableIndex} places its "
                     + $"grain table at sector {tableEntry}, past the end of the file ({File.Length} bytes)");
             _table?.Dispose();
