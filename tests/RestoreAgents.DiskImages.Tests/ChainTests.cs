@@ -106,6 +106,19 @@ public sealed class ChainTests(Ext4DiskFixture disk) : IClassFixture<Ext4DiskFix
     }
 
     [Fact]
+    public async Task VhdxDifferencing_WhoseParentWasReplaced_IsDamagedAtItsParentLocator()
+    {
+        var (child, _) = await DiskImageVariants.CreateAsync(DiskImageVariants.Named("vhdx-differencing"), disk.Raw, _folder.Path);
+        var parent = _folder.Combine("vhdx-parent.vhdx");
+        File.Delete(parent);
+        await QemuImg.RunAsync("convert", "-q", "-f", "raw", "-O", "vhdx", "-o", "block_size=1M", disk.Raw, parent);
+
+        // The test writer puts the parent locator fifth among the metadata items, 32 bytes into them.
+        var message = await ImageReading.AssertFailsAsync<CorruptDiskImageException>(child, child, (2 << 20) + (64 << 10) + 32);
+        Assert.Contains("the parent changed since", message);
+    }
+
+    [Fact]
     public async Task VhdDifferencing_WhoseParentIsMissing_IsDamagedNamingWhereItLooked()
     {
         var (child, _) = await DiskImageVariants.CreateAsync(DiskImageVariants.Named("vhd-differencing"), disk.Raw, _folder.Path);

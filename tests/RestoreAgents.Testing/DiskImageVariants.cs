@@ -2,7 +2,8 @@ namespace RestoreAgents.Testing;
 
 /// <summary>
 /// Makes every disk-image format and variant backup reads from one raw disk, with real qemu-img. A variant with a
-/// parent or backing file gets writes on top, so what it should read back is the raw disk changed by them.
+/// parent or backing file gets writes on top, so what it should read back is the raw disk changed by them; qemu-img
+/// cannot make differencing VHDs or VHDXs, so test-side writers make those over parents qemu-img made.
 /// </summary>
 public static class DiskImageVariants
 {
@@ -14,6 +15,7 @@ public static class DiskImageVariants
         new("vhd-differencing", "vhd-differencing", MapsAllocation: true),
         new("vhdx", "vhdx", MapsAllocation: true),
         new("vhdx-fixed", "vhdx-fixed", MapsAllocation: true),
+        new("vhdx-differencing", "vhdx-differencing", MapsAllocation: true),
         new("vmdk-monolithic-sparse", "vmdk-monolithic-sparse", MapsAllocation: true),
         new("vmdk-stream-optimized", "vmdk-stream-optimized", MapsAllocation: true),
         new("vmdk-monolithic-flat", "vmdk-monolithic-flat", MapsAllocation: false),
@@ -27,10 +29,12 @@ public static class DiskImageVariants
 
     public static DiskImageVariant Named(string name) => All.Single(variant => variant.Name == name);
 
-    /// <summary>The writes put on top of a parent or backing disk: sector-aligned, some spanning blocks.</summary>
+    /// <summary>The writes put on top of a parent or backing disk: sector-aligned, some spanning blocks, one
+    /// covering a whole 1 MiB block.</summary>
     public static readonly IReadOnlyList<(long Offset, int Length, byte Fill)> Writes =
     [
         (4096, 8192, 0xab),
+        (8L << 20, 1 << 20, 0x5a),
         ((2L << 20) - 1024, 3072, 0xcd),
         (20L << 20, 65536 + 512, 0xef),
     ];
@@ -49,6 +53,11 @@ public static class DiskImageVariants
                 var parent = Path.Combine(folder, "vhd-parent.vhd");
                 await ConvertAsync(raw, parent, "vpc", "subformat=dynamic,force_size=on");
                 await DifferencingVhdWriter.CreateAsync(image, parent, Writes);
+                return (image, await ExpectedAsync(raw, folder, variant.Name));
+            case "vhdx-differencing":
+                var vhdxParent = Path.Combine(folder, "vhdx-parent.vhdx");
+                await ConvertAsync(raw, vhdxParent, "vhdx", "block_size=1M");
+                await DifferencingVhdxWriter.CreateAsync(image, vhdxParent, Writes);
                 return (image, await ExpectedAsync(raw, folder, variant.Name));
             case "qcow2-backing":
                 var backing = Path.Combine(folder, "qcow2-base.qcow2");
