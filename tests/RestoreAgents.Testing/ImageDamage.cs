@@ -15,16 +15,18 @@ public static class ImageDamage
     public static readonly IReadOnlyList<string> Truncatable = DiskImageVariants.All
         .Select(variant => variant.Name).Where(name => name is not ("raw" or "vhd-fixed")).ToList();
 
-    /// <summary>Variants with an allocation table to damage.</summary>
+    /// <summary>Variants with an allocation table to damage in the image file itself.</summary>
     public static readonly IReadOnlyList<string> WithTables = Truncatable
-        .Where(name => name != "vmdk-monolithic-flat").ToList();
+        .Where(name => name is not ("vmdk-monolithic-flat" or "vmdk-2gb-sparse")).ToList();
 
     /// <summary>Cuts the file that holds the variant's data in half; returns that file.</summary>
     public static string Truncate(string variant, string image)
     {
-        var victim = variant == "vmdk-monolithic-flat"
-            ? Path.Combine(Path.GetDirectoryName(image)!, Path.GetFileNameWithoutExtension(image) + "-flat.img")
-            : image;
+        // A descriptor's data is in its extent file, which qemu-img names after it.
+        var extent = variant switch { "vmdk-monolithic-flat" => "-flat.img", "vmdk-2gb-sparse" => "-s001.img", _ => null };
+        var victim = extent is null
+            ? image
+            : Path.Combine(Path.GetDirectoryName(image)!, Path.GetFileNameWithoutExtension(image) + extent);
         using var file = new FileStream(victim, FileMode.Open, FileAccess.Write);
         file.SetLength(file.Length / 2 / 512 * 512);
         return victim;
