@@ -29,7 +29,7 @@ public sealed class BackupWriter(SecondaryCopyStore store)
         var zeroBlock = ArrayPool<byte>.Shared.Rent(options.BlockSize);
         Array.Clear(zeroBlock, 0, options.BlockSize);
         var blocks = new List<StoredBlock>();
-        long stored = 0, zeros = 0, dedup = 0;
+        long stored = 0, zeros = 0, dedup = 0, unallocated = 0;
         var extents = image.GetAllocatedExtentsAsync(0, image.Size, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -45,6 +45,7 @@ public sealed class BackupWriter(SecondaryCopyStore store)
                     // Nothing allocated in this block: zeros, hashed without reading the image.
                     diskHash.AppendData(zeroBlock, 0, length);
                     zeros += length;
+                    unallocated += length;
                 }
                 else
                 {
@@ -66,7 +67,8 @@ public sealed class BackupWriter(SecondaryCopyStore store)
                         blocks.Add(new StoredBlock(index, sha));
                     }
                 }
-                progress?.Report(new BackupProgress(offset + length, image.Size, stored, zeros, dedup, image.BytesRead));
+                progress?.Report(new BackupProgress(offset + length, image.Size, stored, zeros, dedup, image.BytesRead,
+                    unallocated));
             }
         }
         finally

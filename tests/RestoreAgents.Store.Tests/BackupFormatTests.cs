@@ -44,12 +44,18 @@ public sealed class BackupFormatTests(Ext4DiskFixture disk) : IClassFixture<Ext4
             block.Data.Span.CopyTo(restored.AsSpan((int)block.Offset));
         Assert.True(expected.AsSpan().SequenceEqual(restored), $"the copy of {name} differs from the disk");
 
-        var read = last!.Value.ImageBytesRead;
+        var (read, unallocated) = (last!.Value.ImageBytesRead, last.Value.UnallocatedBytes);
         if (variant.MapsAllocation)
+        {
             Assert.True(read <= ImageFilesLength() + (1 << 20) && read < copy.DiskSize / 2,
                 $"read {read} bytes of image files of {ImageFilesLength()} bytes for a disk of {copy.DiskSize}");
+            Assert.True(unallocated > copy.DiskSize / 2, $"only {unallocated} bytes of the disk skipped as unallocated");
+        }
         else
+        {
             Assert.True(read >= copy.DiskSize, $"a {name} image has no map, so all {copy.DiskSize} bytes are read, not {read}");
+            Assert.Equal(0, unallocated);
+        }
     }
 
     [Theory]

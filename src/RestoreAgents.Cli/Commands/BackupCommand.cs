@@ -86,7 +86,8 @@ public sealed class BackupCommand : Command
         output.WriteLine($"copy {copy.Name} backed up into {storePath} in {RestoreProgressText.Duration(took)}{speed}");
         output.WriteLine($"  disk {ByteSize.Format(copy.DiskSize)} ({copy.SourceFormat}), "
             + $"allocated {ByteSize.Format(copy.AllocatedBytes)}, zeros skipped {ByteSize.Format(last?.ZeroBytes ?? 0)}");
-        output.WriteLine($"  read {ByteSize.Format(last?.ImageBytesRead ?? 0)} of image files (allocation tables and data)");
+        output.WriteLine($"  read {ByteSize.Format(last?.ImageBytesRead ?? 0)} of image files (allocation tables and data); "
+            + $"{ByteSize.Format(last?.UnallocatedBytes ?? 0)} unallocated in the image, not read");
         output.WriteLine($"  stored {ByteSize.Format(last?.BytesStored ?? 0)} after dedup and compression "
             + $"({last?.DedupHits ?? 0} blocks already in the store), block size {ByteSize.Format(copy.BlockSize)}");
     }
