@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using ZstdSharp;
 
@@ -8,6 +9,30 @@ internal enum CompressionKind { Deflate, Zlib, Zstd }
 /// <summary>Decompresses one qcow2 cluster or VMDK grain; bytes after the end of the stream are ignored.</summary>
 internal static class CompressedUnit
 {
+    /// <summary>Reads <paramref name="length"/> compressed bytes at <paramref name="offset"/> and fills
+    /// <paramref name="unit"/>; a stream that is damaged or gives fewer than <paramref name="needed"/> bytes is an
+    /// error at <paramref name="offset"/>. What the unit holds past <paramref name="needed"/> reads as zeros.</summary>
+    public static async ValueTask ReadAsync(ImageFile file, long offset, int length, CompressionKind compression,
+        Memory<byte> unit, int needed, string what, CancellationToken cancellationToken)
+    {
+        var compressed = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var data = compressed.AsMemory(0, length);
+            await file.ReadAsync(offset, data, what, cancellationToken).ConfigureAwait(false);
+            var done = Decompress(compression, data, unit.Span);
+            if (done < needed)
+                throw file.Corrupt(offset, done < 0
+                    ? $"{what} here does not decompress: its {compression} stream is damaged"
+                    : $"{what} here decompresses to {done} bytes, not the {needed} it holds");
+            unit.Span[done..].Clear();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compressed);
+        }
+    }
+
     /// <summary>Fills <paramref name="unit"/> from <paramref name="compressed"/>; returns how many bytes the stream
     /// gave (fewer than the unit's length when it ends early), or -1 when it is not a valid stream.</summary>
     public static int Decompress(CompressionKind compression, ReadOnlyMemory<byte> compressed, Span<byte> unit)

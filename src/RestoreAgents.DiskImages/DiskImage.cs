@@ -40,6 +40,14 @@ public abstract class DiskImage : IDisposable
     /// <paramref name="length"/> bytes (and more than none) of one kind.</summary>
     private protected abstract ValueTask<DiskRun> MapAsync(long offset, long length, CancellationToken cancellationToken);
 
+    /// <summary>Which unit (block, cluster, grain) of <paramref name="unitSize"/> bytes the offset is in, how far into
+    /// it, and how much of <paramref name="length"/> stays in it.</summary>
+    private protected static (long Unit, long Within, long Length) InUnit(long offset, long length, long unitSize)
+    {
+        var within = offset % unitSize;
+        return (offset / unitSize, within, Math.Min(length, unitSize - within));
+    }
+
     /// <summary>Fills <paramref name="unit"/> with the whole unit a compressed run belongs to.</summary>
     private protected virtual ValueTask DecompressAsync(DiskRun run, Memory<byte> unit, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{Format} images have no compressed units");

@@ -21,6 +21,17 @@ internal sealed class ImageChain
         return await DiskImageReader.OpenAsync(path, chain, format, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Opens the parent of a differencing image and checks it is the disk the child was made from:
+    /// <paramref name="mismatch"/> says why not, or null when it is.</summary>
+    public async Task<DiskImage> OpenParentAsync(ImageFile child, long offset, IReadOnlyList<string> names,
+        Func<DiskImage, string?> mismatch, CancellationToken cancellationToken)
+    {
+        var parent = await OpenReferencedAsync(child, offset, "parent", names, null, cancellationToken).ConfigureAwait(false);
+        if (mismatch(parent) is not { } problem) return parent;
+        parent.Dispose();
+        throw child.Corrupt(offset, $"its parent '{parent.Path}' {problem}");
+    }
+
     /// <summary>Finds the file an image names, refusing a missing file, a device, a loop and a chain too long;
     /// returns its path and the chain to open it in.</summary>
     public (string Path, ImageChain Chain) Resolve(ImageFile referrer, long offset, string what,

@@ -60,43 +60,35 @@ public sealed class BackupFormatTests(Ext4DiskFixture disk) : IClassFixture<Ext4
 
     [Theory]
     [MemberData(nameof(Truncatable))]
-    public async Task Backup_OfATruncatedImage_FailsNamingFileAndOffset_AndLeavesNoCopy(string name)
-    {
-        var (image, _) = await DiskImageVariants.CreateAsync(DiskImageVariants.Named(name), disk.Raw, _folder.Path);
-        var damaged = ImageDamage.Truncate(name, image);
-
-        var error = await Assert.ThrowsAnyAsync<DiskImageException>(() => BackupAsync(image, name));
-
-        Assert.Equal(damaged, error.ImagePath);
-        Assert.NotNull(error.Offset);
-        Assert.Contains($"'{damaged}'", error.Message);
-        Assert.Contains($"offset {error.Offset}", error.Message);
-        AssertNoCopy(name);
-    }
+    public Task Backup_OfATruncatedImage_FailsNamingFileAndOffset_AndLeavesNoCopy(string name) =>
+        AssertBackupFailsAsync<DiskImageException>(name, image => (ImageDamage.Truncate(name, image), null));
 
     [Theory]
     [MemberData(nameof(WithTables))]
-    public async Task Backup_OfAnImageWhoseTablePointsPastItsEnd_FailsNamingTheEntry_AndLeavesNoCopy(string name)
+    public Task Backup_OfAnImageWhoseTablePointsPastItsEnd_FailsNamingTheEntry_AndLeavesNoCopy(string name) =>
+        AssertBackupFailsAsync<CorruptDiskImageException>(name, image => (image, ImageDamage.PointTablePastEnd(name, image)));
+
+    /// <summary>Damages the variant, backs it up, and asserts the failure names the damaged file and the offset
+    /// (<paramref name="damage"/> says which file, and which offset when it knows) and that no copy is left.</summary>
+    private async Task AssertBackupFailsAsync<T>(string name, Func<string, (string File, long? Offset)> damage)
+        where T : DiskImageException
     {
         var (image, _) = await DiskImageVariants.CreateAsync(DiskImageVariants.Named(name), disk.Raw, _folder.Path);
-        var entry = ImageDamage.PointTablePastEnd(name, image);
+        var (file, offset) = damage(image);
 
-        var error = await Assert.ThrowsAsync<CorruptDiskImageException>(() => BackupAsync(image, name));
+        var error = await Assert.ThrowsAnyAsync<T>(() => BackupAsync(image, name));
 
-        Assert.Equal(image, error.ImagePath);
-        Assert.Equal(entry, error.Offset);
-        Assert.Contains($"disk image '{image}' is damaged at offset {entry}", error.Message);
-        AssertNoCopy(name);
+        Assert.Equal(file, error.ImagePath);
+        Assert.NotNull(error.Offset);
+        if (offset is not null) Assert.Equal(offset, error.Offset);
+        Assert.Contains($"disk image '{file}'", error.Message);
+        Assert.Contains($"at offset {error.Offset}:", error.Message);
+        Assert.Empty(Store.ListCopies());
+        Assert.Throws<CopyNotFoundException>(() => Store.GetCopy(name));
     }
 
     private Task<CopyManifest> BackupAsync(string image, string name) =>
         new BackupWriter(Store).BackupAsync(image, name, new BackupOptions { BlockSize = Block }, null, CancellationToken.None);
-
-    private void AssertNoCopy(string name)
-    {
-        Assert.Empty(Store.ListCopies());
-        Assert.Throws<CopyNotFoundException>(() => Store.GetCopy(name));
-    }
 
     // The image and every file it reads through to (its parent, backing file or extent), not the raw disks.
     private long ImageFilesLength() =>

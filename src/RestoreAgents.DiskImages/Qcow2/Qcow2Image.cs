@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace RestoreAgents.DiskImages.Qcow2;
 
 /// <summary>
@@ -92,8 +90,7 @@ internal sealed class Qcow2Image : DiskImage
     private protected override async ValueTask<DiskRun> MapAsync(long offset, long length,
         CancellationToken cancellationToken)
     {
-        var cluster = offset / _clusterSize;
-        var within = offset % _clusterSize;
+        var (cluster, within, inCluster) = InUnit(offset, length, _clusterSize);
         var l1Index = cluster / _l2Entries;
         var l2Offset = (long)(await _l1.GetAsync(l1Index, cancellationToken).ConfigureAwait(false) & OffsetMask);
         if (l2Offset == 0)
@@ -106,7 +103,7 @@ internal sealed class Qcow2Image : DiskImage
         var l2Index = cluster % _l2Entries;
         var step = _header.ExtendedL2 ? 2 : 1;
         var entry = await l2.GetAsync(l2Index * step, cancellationToken).ConfigureAwait(false);
-        length = Math.Min(length, _clusterSize - within);
+        length = inCluster;
 
         if ((entry & CompressedBit) != 0) return Compressed(l2, l2Index * step, entry, cluster, length);
         var host = (long)(entry & OffsetMask);
@@ -119,12 +116,9 @@ internal sealed class Qcow2Image : DiskImage
         }
 
         var bitmap = await l2.GetAsync(l2Index * step + 1, cancellationToken).ConfigureAwait(false);
-        var subcluster = _clusterSize / Subclusters;
-        int Status(long index) => (int)((bitmap >> (int)index) & 1) | (int)((bitmap >> (Subclusters + (int)index)) & 1) << 1;
-        var status = Status(within / subcluster);
-        var runEnd = (within / subcluster + 1) * subcluster;
-        while (runEnd < within + length && Status(runEnd / subcluster) == status) runEnd += subcluster;
-        var runLength = Math.Min(runEnd, within + length) - within;
+        // Each subcluster: bit i says allocated, bit 32 + i reads as zeros, neither is unallocated.
+        var (status, runLength) = UnitRuns.Measure(within, length, _clusterSize / Subclusters, bitmap,
+            static (bits, index) => (int)((bits >> (int)index) & 1) | (int)((bits >> (Subclusters + (int)index)) & 1) << 1);
         return status switch
         {
             1 => Data(l2, l2Index * step, host, within, runLength),
@@ -167,29 +161,11 @@ internal sealed class Qcow2Image : DiskImage
         return _l2;
     }
 
-    private protected override async ValueTask DecompressAsync(DiskRun run, Memory<byte> unit,
-        CancellationToken cancellationToken)
-    {
-        // The last compressed cluster may end in a sector the file does not hold.
-        var length = (int)Math.Min(run.CompressedLength, File.Length - run.FileOffset);
-        var compressed = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            var data = compressed.AsMemory(0, length);
-            await File.ReadAsync(run.FileOffset, data, "a compressed cluster", cancellationToken).ConfigureAwait(false);
-            var needed = (int)Math.Min(_clusterSize, Size - run.UnitStart);
-            var inflated = CompressedUnit.Decompress(_header.Compression, data, unit.Span);
-            if (inflated < needed)
-                throw File.Corrupt(run.FileOffset, inflated < 0
-                    ? $"the compressed cluster here does not decompress: its {_header.Compression} stream is damaged"
-                    : $"the compressed cluster here decompresses to {inflated} bytes, not the {needed} of a cluster");
-            unit.Span[inflated..].Clear();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(compressed);
-        }
-    }
+    // The last compressed cluster may end in a sector the file does not hold.
+    private protected override ValueTask DecompressAsync(DiskRun run, Memory<byte> unit, CancellationToken cancellationToken) =>
+        CompressedUnit.ReadAsync(File, run.FileOffset, (int)Math.Min(run.CompressedLength, File.Length - run.FileOffset),
+            _header.Compression, unit, (int)Math.Min(_clusterSize, Size - run.UnitStart), "the compressed cluster",
+            cancellationToken);
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using RestoreAgents.Vhd;
 
@@ -21,8 +20,7 @@ internal sealed class VhdDynamicImage : DiskImage
     private readonly int _blockSize;
     private readonly int _bitmapBytes;
     private readonly DiskImage? _parent;
-    private byte[]? _bitmap;
-    private long _bitmapBlock = -1;
+    private readonly SectorBitmap _bitmap;
 
     private VhdDynamicImage(ImageFile file, VhdFooter footer, ImageTable bat, int blockSize, DiskImage? parent)
         : base(file, footer.CurrentSize, parent is null ? null : [parent])
@@ -32,6 +30,8 @@ internal sealed class VhdDynamicImage : DiskImage
         _blockSize = blockSize;
         _bitmapBytes = (blockSize / Sector / 8 + Sector - 1) / Sector * Sector;
         _parent = parent;
+        // The first byte's most significant bit is the block's first sector.
+        _bitmap = new SectorBitmap(_bitmapBytes, mostSignificantBitFirst: true);
     }
 
     public VhdFooter Footer { get; }
@@ -64,38 +64,33 @@ internal sealed class VhdDynamicImage : DiskImage
         var bat = new ImageTable(file, header.TableOffset, blocks, 4, bigEndian: true, "block allocation table (BAT)");
         if (footer.DiskType != 4) return new VhdDynamicImage(file, footer, bat, (int)header.BlockSize, null);
 
-        DiskImage? parent = null;
         try
         {
             var names = await VhdParentNames.ReadAsync(file, header, cancellationToken).ConfigureAwait(false);
-            parent = await chain.OpenReferencedAsync(file, at + VhdDynamicHeader.ParentUniqueIdField, "parent", names,
-                null, cancellationToken).ConfigureAwait(false);
-            var parentId = parent switch
-            {
-                VhdDynamicImage vhd => vhd.Footer.UniqueId,
-                RawDiskImage { VhdFooter: { } fixedFooter } => fixedFooter.UniqueId,
-                _ => throw file.Corrupt(at + VhdDynamicHeader.ParentUniqueIdField,
-                    $"its parent '{parent.Path}' is a {parent.Format} image, not a VHD"),
-            };
-            if (parentId != header.ParentUniqueId)
-                throw file.Corrupt(at + VhdDynamicHeader.ParentUniqueIdField, $"its parent '{parent.Path}' has unique id "
-                    + $"{parentId}, but this disk was made from {header.ParentUniqueId}: the parent is another disk");
+            var parent = await chain.OpenParentAsync(file, at + VhdDynamicHeader.ParentUniqueIdField, names,
+                candidate => candidate switch
+                {
+                    VhdDynamicImage vhd => Mismatch(vhd.Footer.UniqueId, header.ParentUniqueId),
+                    RawDiskImage { VhdFooter: { } fixedFooter } => Mismatch(fixedFooter.UniqueId, header.ParentUniqueId),
+                    _ => $"is a {candidate.Format} image, not a VHD",
+                }, cancellationToken).ConfigureAwait(false);
             return new VhdDynamicImage(file, footer, bat, (int)header.BlockSize, parent);
         }
         catch
         {
-            parent?.Dispose();
             bat.Dispose();
             throw;
         }
     }
 
+    private static string? Mismatch(Guid parentId, Guid expected) => parentId == expected
+        ? null
+        : $"has unique id {parentId}, but this disk was made from {expected}: the parent is another disk";
+
     private protected override async ValueTask<DiskRun> MapAsync(long offset, long length,
         CancellationToken cancellationToken)
     {
-        var block = offset / _blockSize;
-        var within = offset % _blockSize;
-        length = Math.Min(length, _blockSize - within);
+        (var block, var within, length) = InUnit(offset, length, _blockSize);
         var entry = await _bat.GetAsync(block, cancellationToken).ConfigureAwait(false);
         if (entry == Unallocated) return DiskRun.ReadThrough(length, _parent, offset);
 
@@ -108,25 +103,9 @@ internal sealed class VhdDynamicImage : DiskImage
         // A dynamic disk's bitmap only repeats what the BAT says (qemu writes it all ones): its data is read as is.
         if (_parent is null) return DiskRun.Data(length, dataStart + within);
 
-        await LoadBitmapAsync(block, bitmapStart, cancellationToken).ConfigureAwait(false);
-        var present = InThisFile(within / Sector);
-        var runEnd = (within / Sector + 1) * Sector;
-        while (runEnd < within + length && InThisFile(runEnd / Sector) == present) runEnd += Sector;
-        var runLength = Math.Min(runEnd, within + length) - within;
-        return present ? DiskRun.Data(runLength, dataStart + within) : DiskRun.ReadThrough(runLength, _parent, offset);
-    }
-
-    // The bitmap's first byte's most significant bit is the block's first sector.
-    private bool InThisFile(long sector) => (_bitmap![sector >> 3] & (0x80 >> (int)(sector & 7))) != 0;
-
-    private async ValueTask LoadBitmapAsync(long block, long bitmapStart, CancellationToken cancellationToken)
-    {
-        if (_bitmapBlock == block) return;
-        _bitmap ??= ArrayPool<byte>.Shared.Rent(_bitmapBytes);
-        _bitmapBlock = -1;
-        await File.ReadAsync(bitmapStart, _bitmap.AsMemory(0, _bitmapBytes), $"the sector bitmap of block {block}",
-            cancellationToken).ConfigureAwait(false);
-        _bitmapBlock = block;
+        await _bitmap.LoadAsync(File, block, bitmapStart, cancellationToken).ConfigureAwait(false);
+        var (inThisFile, run) = _bitmap.Run(within, length, Sector);
+        return inThisFile ? DiskRun.Data(run, dataStart + within) : DiskRun.ReadThrough(run, _parent, offset);
     }
 
     protected override void Dispose(bool disposing)
@@ -134,8 +113,7 @@ internal sealed class VhdDynamicImage : DiskImage
         if (disposing)
         {
             _bat.Dispose();
-            if (_bitmap is not null) ArrayPool<byte>.Shared.Return(_bitmap);
-            _bitmap = null;
+            _bitmap.Dispose();
         }
         base.Dispose(disposing);
     }

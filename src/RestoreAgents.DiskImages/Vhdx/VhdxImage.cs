@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace RestoreAgents.DiskImages.Vhdx;
 
 /// <summary>
@@ -17,8 +15,7 @@ internal sealed class VhdxImage : DiskImage
     private readonly VhdxMetadata _metadata;
     private readonly long _chunkRatio;
     private readonly DiskImage? _parent;
-    private byte[]? _bitmap;
-    private long _bitmapBlock = -1;
+    private readonly SectorBitmap _bitmap;
 
     private VhdxImage(ImageFile file, VhdxRegions regions, VhdxMetadata metadata, ImageTable bat, long chunkRatio,
         DiskImage? parent)
@@ -29,6 +26,8 @@ internal sealed class VhdxImage : DiskImage
         _bat = bat;
         _chunkRatio = chunkRatio;
         _parent = parent;
+        // Bit 0 of the first byte is the block's first sector.
+        _bitmap = new SectorBitmap((int)(metadata.BlockSize / metadata.LogicalSectorSize / 8), mostSignificantBitFirst: false);
     }
 
     public static ReadOnlySpan<byte> Signature => "vhdxfile"u8;
@@ -68,24 +67,23 @@ internal sealed class VhdxImage : DiskImage
         var bat = new ImageTable(file, regions.Bat.Offset, entries, 8, bigEndian: false, "BAT");
         if (!metadata.HasParent) return new VhdxImage(file, regions, metadata, bat, chunkRatio, null);
 
-        DiskImage? parent = null;
         try
         {
             if (metadata.ParentLocator is null)
                 throw file.Corrupt(regions.Metadata.Offset, "it is a differencing disk without a parent locator");
             var locator = VhdxParentLocator.Parse(file, metadata.ParentLocatorOffset, metadata.ParentLocator);
-            parent = await chain.OpenReferencedAsync(file, metadata.ParentLocatorOffset, "parent", locator.Names, null,
-                cancellationToken).ConfigureAwait(false);
-            if (parent is not VhdxImage vhdx)
-                throw file.Corrupt(metadata.ParentLocatorOffset, $"its parent '{parent.Path}' is a {parent.Format} image, not a VHDX");
-            if (!locator.Linkages.Contains(vhdx.DataWriteGuid))
-                throw file.Corrupt(metadata.ParentLocatorOffset, $"its parent '{parent.Path}' has data write GUID "
-                    + $"{vhdx.DataWriteGuid}, but this disk was made from {locator.Linkages[0]}: the parent changed since");
+            var parent = await chain.OpenParentAsync(file, metadata.ParentLocatorOffset, locator.Names,
+                candidate => candidate switch
+                {
+                    VhdxImage vhdx when locator.Linkages.Contains(vhdx.DataWriteGuid) => null,
+                    VhdxImage vhdx => $"has data write GUID {vhdx.DataWriteGuid}, but this disk was made from "
+                        + $"{locator.Linkages[0]}: the parent changed since",
+                    _ => $"is a {candidate.Format} image, not a VHDX",
+                }, cancellationToken).ConfigureAwait(false);
             return new VhdxImage(file, regions, metadata, bat, chunkRatio, parent);
         }
         catch
         {
-            parent?.Dispose();
             bat.Dispose();
             throw;
         }
@@ -94,9 +92,7 @@ internal sealed class VhdxImage : DiskImage
     private protected override async ValueTask<DiskRun> MapAsync(long offset, long length,
         CancellationToken cancellationToken)
     {
-        var block = offset / BlockSize;
-        var within = offset % BlockSize;
-        length = Math.Min(length, BlockSize - within);
+        (var block, var within, length) = InUnit(offset, length, BlockSize);
         var index = block + block / _chunkRatio;
         var entry = await _bat.GetAsync(index, cancellationToken).ConfigureAwait(false);
         switch ((int)(entry & 7))
@@ -119,34 +115,20 @@ internal sealed class VhdxImage : DiskImage
         CancellationToken cancellationToken)
     {
         var data = BlockOffset(index, entry, BlockSize);
-        var sector = (long)_metadata.LogicalSectorSize;
-        await LoadBitmapAsync(block, cancellationToken).ConfigureAwait(false);
+        if (!_bitmap.Holds(block))
+        {
+            var bitmapIndex = block / _chunkRatio * (_chunkRatio + 1) + _chunkRatio;
+            var bitmapEntry = await _bat.GetAsync(bitmapIndex, cancellationToken).ConfigureAwait(false);
+            if ((int)(bitmapEntry & 7) != SectorBitmapPresent)
+                throw File.Corrupt(_bat.EntryOffset(bitmapIndex), $"block {block} is partially present but its sector "
+                    + $"bitmap (BAT entry {bitmapIndex}) has state {bitmapEntry & 7}, not present");
+            var bytes = BlockSize / _metadata.LogicalSectorSize / 8;
+            await _bitmap.LoadAsync(File, block, BlockOffset(bitmapIndex, bitmapEntry, MiB) + block % _chunkRatio * bytes,
+                cancellationToken).ConfigureAwait(false);
+        }
         var within = offset % BlockSize;
-        var present = InThisFile(within / sector);
-        var runEnd = (within / sector + 1) * sector;
-        while (runEnd < within + length && InThisFile(runEnd / sector) == present) runEnd += sector;
-        var runLength = Math.Min(runEnd, within + length) - within;
-        return present ? DiskRun.Data(runLength, data + within) : DiskRun.ReadThrough(runLength, _parent, offset);
-    }
-
-    // Bit 0 of the bitmap's first byte is the first sector.
-    private bool InThisFile(long sector) => (_bitmap![sector >> 3] & (1 << (int)(sector & 7))) != 0;
-
-    private async ValueTask LoadBitmapAsync(long block, CancellationToken cancellationToken)
-    {
-        if (_bitmapBlock == block) return;
-        var index = block / _chunkRatio * (_chunkRatio + 1) + _chunkRatio;
-        var entry = await _bat.GetAsync(index, cancellationToken).ConfigureAwait(false);
-        if ((int)(entry & 7) != SectorBitmapPresent)
-            throw File.Corrupt(_bat.EntryOffset(index), $"block {block} is partially present but its sector bitmap "
-                + $"(BAT entry {index}) has state {entry & 7}, not present");
-        var bytes = (int)(BlockSize / _metadata.LogicalSectorSize / 8);
-        var start = BlockOffset(index, entry, MiB) + block % _chunkRatio * bytes;
-        _bitmap ??= ArrayPool<byte>.Shared.Rent(bytes);
-        _bitmapBlock = -1;
-        await File.ReadAsync(start, _bitmap.AsMemory(0, bytes), $"the sector bitmap of block {block}", cancellationToken)
-            .ConfigureAwait(false);
-        _bitmapBlock = block;
+        var (inThisFile, run) = _bitmap.Run(within, length, (int)_metadata.LogicalSectorSize);
+        return inThisFile ? DiskRun.Data(run, data + within) : DiskRun.ReadThrough(run, _parent, offset);
     }
 
     private long BlockOffset(long index, ulong entry, long length)
@@ -163,8 +145,7 @@ internal sealed class VhdxImage : DiskImage
         if (disposing)
         {
             _bat.Dispose();
-            if (_bitmap is not null) ArrayPool<byte>.Shared.Return(_bitmap);
-            _bitmap = null;
+            _bitmap.Dispose();
         }
         base.Dispose(disposing);
     }

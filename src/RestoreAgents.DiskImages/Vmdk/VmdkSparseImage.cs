@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -70,8 +69,8 @@ internal sealed class VmdkSparseImage : DiskImage
         CancellationToken cancellationToken)
     {
         if (header.DescriptorOffset <= 0 || header.DescriptorSize <= 0) return;
-        var offset = header.DescriptorOffset * Sector;
-        var length = (int)Math.Min(header.DescriptorSize * Sector, DiskImageLimits.MaxDescriptorBytes);
+        var length = (int)Math.Min(header.DescriptorSize, DiskImageLimits.MaxDescriptorBytes / Sector) * Sector;
+        var offset = header.DescriptorOffset > file.Length / Sector ? file.Length : header.DescriptorOffset * Sector;
         if (offset > file.Length - length)
             throw file.Corrupt(28, $"its embedded descriptor ({length} bytes at {offset}) runs past the end of the file");
         var bytes = new byte[length];
@@ -83,9 +82,7 @@ internal sealed class VmdkSparseImage : DiskImage
     private protected override async ValueTask<DiskRun> MapAsync(long offset, long length,
         CancellationToken cancellationToken)
     {
-        var grain = offset / _grainBytes;
-        var within = offset % _grainBytes;
-        length = Math.Min(length, _grainBytes - within);
+        (var grain, var within, length) = InUnit(offset, length, _grainBytes);
         var tableIndex = grain / _header.GrainTableEntries;
         var tableEntry = await _directory.GetAsync(tableIndex, cancellationToken).ConfigureAwait(false);
         if (tableEntry == 0) return DiskRun.Zero(length);
@@ -127,24 +124,8 @@ internal sealed class VmdkSparseImage : DiskImage
         if (length == 0 || length > 2 * _grainBytes + 4096)
             throw File.Corrupt(run.FileOffset + 8, $"the compressed grain claims {length} bytes for a grain of {_grainBytes}");
 
-        var compressed = ArrayPool<byte>.Shared.Rent((int)length);
-        try
-        {
-            var data = compressed.AsMemory(0, (int)length);
-            await File.ReadAsync(run.FileOffset + GrainMarkerBytes, data, "a compressed grain", cancellationToken)
-                .ConfigureAwait(false);
-            var needed = (int)Math.Min(_grainBytes, Size - run.UnitStart);
-            var inflated = CompressedUnit.Decompress(CompressionKind.Zlib, data, unit.Span);
-            if (inflated < needed)
-                throw File.Corrupt(run.FileOffset, inflated < 0
-                    ? "the compressed grain here does not inflate: its deflate stream is damaged"
-                    : $"the compressed grain here inflates to {inflated} bytes, not the {needed} of a grain");
-            unit.Span[inflated..].Clear();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(compressed);
-        }
+        await CompressedUnit.ReadAsync(File, run.FileOffset + GrainMarkerBytes, (int)length, CompressionKind.Zlib, unit,
+            (int)Math.Min(_grainBytes, Size - run.UnitStart), "the compressed grain", cancellationToken).ConfigureAwait(false);
     }
 
     protected override void Dispose(bool disposing)
