@@ -1,14 +1,16 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
-using RestoreAgents.Vhd;
+using RestoreAgents.DiskImages;
 using ZstdSharp;
 
 namespace RestoreAgents.Store;
 
 /// <summary>
-/// Backs up a raw disk or a fixed VHD into the store: all-zero blocks are omitted, the rest stored once per
-/// content; chunks and the manifest are written atomically, the manifest last, so a crash leaves no copy.
+/// Backs up a disk image of any format <see cref="DiskImageReader"/> reads into the store. Only the extents the
+/// image's allocation map lists are read; blocks outside them are zeros, hashed but never read. All-zero blocks are
+/// omitted, the rest stored once per content; chunks and the manifest are written atomically, the manifest last,
+/// so a failure or a crash leaves no copy.
 /// </summary>
 public sealed class BackupWriter(SecondaryCopyStore store)
 {
@@ -20,64 +22,86 @@ public sealed class BackupWriter(SecondaryCopyStore store)
             throw new ArgumentException($"block size {options.BlockSize} is not a positive multiple of 4096");
         if (File.Exists(store.ManifestPath(copyName))) throw new CopyAlreadyExistsException(copyName);
 
-        var image = DiskImageInspector.Inspect(imagePath);
-        using var file = File.OpenHandle(imagePath, options: FileOptions.Asynchronous | FileOptions.SequentialScan);
+        using var image = await DiskImageReader.OpenAsync(imagePath, cancellationToken).ConfigureAwait(false);
         using var diskHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var compressor = new Compressor(3);
         var buffer = ArrayPool<byte>.Shared.Rent(options.BlockSize);
+        var zeroBlock = ArrayPool<byte>.Shared.Rent(options.BlockSize);
+        Array.Clear(zeroBlock, 0, options.BlockSize);
         var blocks = new List<StoredBlock>();
-        long stored = 0, zeros = 0, dedup = 0;
+        long stored = 0, zeros = 0, dedup = 0, unallocated = 0;
+        var extents = image.GetAllocatedExtentsAsync(0, image.Size, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
-            for (long index = 0, offset = 0; offset < image.DiskSize; index++, offset += options.BlockSize)
+            var extent = await NextAsync(extents).ConfigureAwait(false);
+            for (long index = 0, offset = 0; offset < image.Size; index++, offset += options.BlockSize)
             {
-                var length = (int)Math.Min(options.BlockSize, image.DiskSize - offset);
+                var length = (int)Math.Min(options.BlockSize, image.Size - offset);
+                while (extent is { } current && current.End <= offset)
+                    extent = await NextAsync(extents).ConfigureAwait(false);
                 var data = buffer.AsMemory(0, length);
-                await RandomAccess.ReadAsync(file, data, offset, cancellationToken);
-                diskHash.AppendData(data.Span);
-                if (!data.Span.ContainsAnyExcept((byte)0))
+                if (extent is not { } allocated || allocated.Offset >= offset + length)
                 {
+                    // Nothing allocated in this block: zeros, hashed without reading the image.
+                    diskHash.AppendData(zeroBlock, 0, length);
                     zeros += length;
+                    unallocated += length;
                 }
                 else
                 {
-                    var sha = Convert.ToHexStringLower(SHA256.HashData(data.Span));
-                    var path = store.ChunkPath(sha);
-                    if (File.Exists(path))
-                        dedup++;
+                    await image.ReadAsync(offset, data, cancellationToken).ConfigureAwait(false);
+                    diskHash.AppendData(data.Span);
+                    if (!data.Span.ContainsAnyExcept((byte)0))
+                    {
+                        zeros += length;
+                    }
                     else
-                        stored += await WriteAtomicallyAsync(path, compressor.Wrap(data.Span).ToArray(), cancellationToken);
-                    blocks.Add(new StoredBlock(index, sha));
+                    {
+                        var sha = Convert.ToHexStringLower(SHA256.HashData(data.Span));
+                        var path = store.ChunkPath(sha);
+                        if (File.Exists(path))
+                            dedup++;
+                        else
+                            stored += await WriteAtomicallyAsync(path, compressor.Wrap(data.Span).ToArray(),
+                                cancellationToken).ConfigureAwait(false);
+                        blocks.Add(new StoredBlock(index, sha));
+                    }
                 }
-                progress?.Report(new BackupProgress(offset + length, image.DiskSize, stored, zeros, dedup));
+                progress?.Report(new BackupProgress(offset + length, image.Size, stored, zeros, dedup, image.BytesRead,
+                    unallocated));
             }
         }
         finally
         {
+            await extents.DisposeAsync().ConfigureAwait(false);
             ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(zeroBlock);
         }
 
         var manifest = new CopyManifest
         {
             Name = copyName,
-            DiskSize = image.DiskSize,
+            DiskSize = image.Size,
             BlockSize = options.BlockSize,
             Created = DateTimeOffset.UtcNow,
-            SourceFormat = image.Format == DiskImageFormat.FixedVhd ? "vhd-fixed" : "raw",
+            SourceFormat = image.Format,
             DiskSha256 = Convert.ToHexStringLower(diskHash.GetHashAndReset()),
             Blocks = blocks,
         };
         await WriteAtomicallyAsync(store.ManifestPath(copyName),
-            JsonSerializer.SerializeToUtf8Bytes(manifest, SecondaryCopyStore.Json), cancellationToken);
+            JsonSerializer.SerializeToUtf8Bytes(manifest, SecondaryCopyStore.Json), cancellationToken).ConfigureAwait(false);
         return manifest;
     }
+
+    private static async ValueTask<ImageExtent?> NextAsync(IAsyncEnumerator<ImageExtent> extents) =>
+        await extents.MoveNextAsync().ConfigureAwait(false) ? extents.Current : null;
 
     private static async Task<long> WriteAtomicallyAsync(string path, ReadOnlyMemory<byte> bytes,
         CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
+        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);
         return bytes.Length;
     }

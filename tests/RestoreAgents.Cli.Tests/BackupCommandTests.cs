@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using RestoreAgents.Store;
 using RestoreAgents.Testing;
 
@@ -76,15 +78,55 @@ public sealed class BackupCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Backup_OfAQcow2Image_SaysHowToConvertIt()
+    public async Task Backup_OfAQcow2Disk_StoresIt_AndSaysHowLittleOfTheImageItRead()
     {
+        var raw = _work.Combine("disk.raw");
+        await Ext4TestDisk.CreateAsync(raw, 32 * MiB, seed: 5);
         var qcow2 = _work.Combine("disk.qcow2");
-        await ProcessRunner.RunCheckedAsync("qemu-img", "create", "-q", "-f", "qcow2", qcow2, "8M");
+        await QemuImg.RunAsync("convert", "-q", "-f", "raw", "-O", "qcow2", raw, qcow2);
+
+        var result = await CliRun.Of("backup", "--store", Store, "--image", qcow2, "--name", "vm01");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var copy = Assert.Single(new SecondaryCopyStore(Store).ListCopies());
+        Assert.Equal("qcow2", copy.SourceFormat);
+        Assert.Contains("disk 32.0 MiB (qcow2)", result.Output);
+        var read = Assert.Single(result.Output.Split('\n'), line => line.Contains("of image files")).Trim();
+        var figure = Regex.Match(read, @"^read (\d+(?:\.\d)?) (KiB|MiB) of image files \(allocation tables and data\); \d+(\.\d)? MiB unallocated in the image, not read$");
+        Assert.True(figure.Success, read);
+        var bytes = double.Parse(figure.Groups[1].Value, CultureInfo.InvariantCulture)
+            * (figure.Groups[2].Value == "MiB" ? MiB : 1024);
+        Assert.True(bytes < 16 * MiB, $"{read}: more than half of a 32 MiB disk that holds a few MiB of files");
+    }
+
+    [Fact]
+    public async Task Backup_OfAFormatItDoesNotRead_SaysHowToConvertIt()
+    {
+        var vdi = _work.Combine("disk.img");
+        await QemuImg.CreateAsync(vdi, "vdi", 8 * MiB);
+
+        var result = await CliRun.Of("backup", "--store", Store, "--image", vdi, "--name", "vm01");
+
+        Assert.Equal(ExitCodes.OtherError, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.Contains($"disk image '{vdi}' cannot be backed up at offset 64: it is a VirtualBox VDI image", line);
+        Assert.Contains("qemu-img convert -O raw", line);
+        Assert.Empty(new SecondaryCopyStore(Store).ListCopies());
+    }
+
+    [Fact]
+    public async Task Backup_OfADamagedImage_IsOneLineNamingFileAndOffset_AndStoresNoCopy()
+    {
+        var raw = await ImageAsync("disk.raw", 8 * MiB, dataFraction: 1.0);
+        var qcow2 = _work.Combine("disk.qcow2");
+        await QemuImg.RunAsync("convert", "-q", "-f", "raw", "-O", "qcow2", raw, qcow2);
+        var entry = ImageDamage.PointTablePastEnd("qcow2", qcow2);
 
         var result = await CliRun.Of("backup", "--store", Store, "--image", qcow2, "--name", "vm01");
 
         Assert.Equal(ExitCodes.OtherError, result.ExitCode);
-        Assert.Contains("qemu-img convert -O raw", Assert.Single(result.ErrorLines));
+        Assert.StartsWith($"error: disk image '{qcow2}' is damaged at offset {entry}: L1 entry 0 places an L2 table",
+            Assert.Single(result.ErrorLines));
         Assert.Empty(new SecondaryCopyStore(Store).ListCopies());
     }
 

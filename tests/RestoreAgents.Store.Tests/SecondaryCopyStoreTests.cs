@@ -121,12 +121,8 @@ public sealed class SecondaryCopyStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Backup_Qcow2_IsRefused_AndDuplicateNamesToo()
+    public async Task Backup_RefusesANameAlreadyInTheStore()
     {
-        var qcow = _folder.Combine("d.qcow2");
-        await QemuImg.CreateAsync(qcow, "qcow2", 1L << 20);
-        await Assert.ThrowsAsync<Vhd.UnsupportedDiskImageException>(() =>
-            new BackupWriter(_store).BackupAsync(qcow, "q", new BackupOptions(), null, default));
         await BackupAsync("dup", 1L << 20, seed: 9);
         await Assert.ThrowsAsync<CopyAlreadyExistsException>(() => BackupAsync("dup", 1L << 20, seed: 9));
     }

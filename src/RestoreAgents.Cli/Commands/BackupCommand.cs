@@ -5,8 +5,9 @@ using RestoreAgents.Store;
 namespace RestoreAgents.Cli.Commands;
 
 /// <summary>
-/// `restorectl backup`: reads a raw disk or a fixed VHD and writes it into a secondary-copy store on this machine
-/// (zero blocks omitted, the rest deduplicated and zstd-compressed), then prints what it stored.
+/// `restorectl backup`: reads a disk image (raw, VHD, VHDX, VMDK or qcow2, told by its content) and writes it into a
+/// secondary-copy store on this machine (only allocated data read, zero blocks omitted, the rest deduplicated and
+/// zstd-compressed), then prints what it read and stored.
 /// </summary>
 public sealed class BackupCommand : Command
 {
@@ -21,7 +22,8 @@ public sealed class BackupCommand : Command
     };
     private readonly Option<FileInfo> _image = new("--image")
     {
-        Description = "Disk image to back up: raw, or a fixed VHD (convert others with qemu-img convert -O raw).",
+        Description = "Disk image to back up: raw, VHD (fixed, dynamic, differencing), VHDX, VMDK or qcow2; "
+            + "the format is read from the content, parents and backing files are found beside it.",
         HelpName = "FILE",
         Required = true,
     };
@@ -38,7 +40,7 @@ public sealed class BackupCommand : Command
             : $"block size {size} is not a multiple of 4096 between 4096 and {MaxBlockSize} (64 MiB)");
 
     public BackupCommand(CliEnvironment environment)
-        : base("backup", "Back up a raw or fixed-VHD disk image into a secondary-copy store on this machine.")
+        : base("backup", "Back up a disk image (raw, VHD, VHDX, VMDK, qcow2) into a secondary-copy store on this machine.")
     {
         ArgumentNullException.ThrowIfNull(environment);
         _environment = environment;
@@ -84,6 +86,8 @@ public sealed class BackupCommand : Command
         output.WriteLine($"copy {copy.Name} backed up into {storePath} in {RestoreProgressText.Duration(took)}{speed}");
         output.WriteLine($"  disk {ByteSize.Format(copy.DiskSize)} ({copy.SourceFormat}), "
             + $"allocated {ByteSize.Format(copy.AllocatedBytes)}, zeros skipped {ByteSize.Format(last?.ZeroBytes ?? 0)}");
+        output.WriteLine($"  read {ByteSize.Format(last?.ImageBytesRead ?? 0)} of image files (allocation tables and data); "
+            + $"{ByteSize.Format(last?.UnallocatedBytes ?? 0)} unallocated in the image, not read");
         output.WriteLine($"  stored {ByteSize.Format(last?.BytesStored ?? 0)} after dedup and compression "
             + $"({last?.DedupHits ?? 0} blocks already in the store), block size {ByteSize.Format(copy.BlockSize)}");
     }
