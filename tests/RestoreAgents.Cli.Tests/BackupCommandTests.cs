@@ -75,6 +75,7 @@ public sealed class BackupCommandTests : IDisposable
         Assert.Equal($"error: disk image {missing} does not exist", Assert.Single(result.ErrorLines).TrimEnd());
     }
 
+    [Requires(RealPart.QemuImg)]
     [Fact]
     public async Task Backup_OfAQcow2Image_SaysHowToConvertIt()
     {

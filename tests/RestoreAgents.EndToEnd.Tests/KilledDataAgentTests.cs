@@ -8,6 +8,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// A data agent killed with SIGKILL mid-restore leaves a stale FUSE mount and a page cache on the proxy; the next
 /// agent on the same folders clears both and restores the copy again, byte for byte.
 /// </summary>
+[Requires(RealPart.Azurite, RealPart.Fuse, RealPart.QemuImg)]
 [Collection(AgentsCollection.Name)]
 public sealed class KilledDataAgentTests(AgentsFixture agents)
 {

@@ -7,6 +7,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// DataAgent:PseudoDisk: restores go through the FUSE pseudo-disk by default, straight into the cache with
 /// "direct", and a FUSE mode that cannot mount fails the job naming why, never falling back in silence.
 /// </summary>
+[Requires(RealPart.Azurite, RealPart.Fuse, RealPart.QemuImg)]
 [Collection(AgentsCollection.Name)]
 public sealed class PseudoDiskModeTests(AgentsFixture agents)
 {

@@ -11,6 +11,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// cleanly: the watcher is told, the cache and the mount are left empty, and the half-written blob never gets
 /// the footer that would make it pass for a whole disk.
 /// </summary>
+[Requires(RealPart.Azurite, RealPart.Fuse)]
 [Collection(AgentsCollection.Name)]
 public sealed class ShutdownTests(AgentsFixture agents)
 {

@@ -3,6 +3,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.PseudoDisk.Tests;
 
 /// <summary>Files created inside a real mount: sized by truncate through the <see cref="IDiskFactory"/>, or refused.</summary>
+[Requires(RealPart.Fuse)]
 public sealed class DiskFactoryMountTests
 {
     private const long MiB = 1024 * 1024;
@@ -54,6 +55,7 @@ public sealed class DiskFactoryMountTests
         }
     }
 
+    [Requires(RealPart.QemuImg)]
     [Fact]
     public async Task Mount_TakesANewDiskFromQemuImgConvert_WhichCreatesAndSizesTheFile()
     {

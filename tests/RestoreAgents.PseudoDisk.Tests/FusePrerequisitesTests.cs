@@ -6,6 +6,7 @@ namespace RestoreAgents.PseudoDisk.Tests;
 
 public sealed class FusePrerequisitesTests
 {
+    [Requires(RealPart.Fuse)]
     [Fact]
     public void Check_FindsDevFuseLibfuse3AndFusermount3_OnThisHost()
     {

@@ -5,6 +5,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.PseudoDisk.Tests;
 
 /// <summary>Real FUSE mounts written by real tools; each page blob is a local file the test reads back.</summary>
+[Requires(RealPart.Fuse)]
 public sealed class PseudoDiskMountTests
 {
     private const long MiB = 1024 * 1024;
@@ -40,6 +41,7 @@ public sealed class PseudoDiskMountTests
         Assert.Contains(log.Entries, e => e.Message.Contains("unmounted", StringComparison.Ordinal));
     }
 
+    [Requires(RealPart.QemuImg)]
     [Fact]
     public async Task Mount_StoresTheSource_WhenQemuImgConvertsIntoTheExistingDisk()
     {

@@ -5,6 +5,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.PseudoDisk.Tests;
 
 /// <summary>A process killed with its mount in place must not block the next start at that path.</summary>
+[Requires(RealPart.Fuse)]
 public sealed class StaleMountTests
 {
     [Fact]
