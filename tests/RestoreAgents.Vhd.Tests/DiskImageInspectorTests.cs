@@ -13,6 +13,7 @@ public sealed class DiskImageInspectorTests
         Assert.Equal(new DiskImageInfo(DiskImageFormat.Raw, 3_000_000), DiskImageInspector.Inspect(raw));
     }
 
+    [Requires(RealPart.QemuImg)]
     [Fact]
     public async Task Inspect_FixedVhdFromQemuImg_IsFixedVhdWithoutItsFooter()
     {
@@ -22,6 +23,7 @@ public sealed class DiskImageInspectorTests
         Assert.Equal(new DiskImageInfo(DiskImageFormat.FixedVhd, 4L << 20), DiskImageInspector.Inspect(vhd));
     }
 
+    [Requires(RealPart.QemuImg)]
     [Theory]
     [InlineData("qcow2", null, "qcow2")]
     [InlineData("vhdx", null, "VHDX")]
@@ -39,6 +41,7 @@ public sealed class DiskImageInspectorTests
         if (error is UnsupportedDiskImageException) Assert.Contains(named, error.Message);
     }
 
+    [Requires(RealPart.QemuImg)]
     [Fact]
     public async Task Inspect_FixedVhdWithDamagedFooter_IsCorrupt()
     {
