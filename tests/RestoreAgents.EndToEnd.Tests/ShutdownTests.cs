@@ -2,6 +2,7 @@ using Azure.Storage.Blobs.Specialized;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
+using RestoreAgents.PseudoDisk.Interop;
 using RestoreAgents.Testing;
 
 namespace RestoreAgents.EndToEnd.Tests;
@@ -48,7 +49,7 @@ public sealed class ShutdownTests(AgentsFixture agents)
         Assert.True(last.State == RestoreState.Cancelled, $"{last.State}: {last.Error}");
         Assert.True(last.BytesRestored < 192ul * MiB, "the restore finished before the agent stopped");
         Assert.Empty(Directory.EnumerateFileSystemEntries(cache));
-        Assert.False(FuseMounts.IsMounted(mount), $"the pseudo-disk is still mounted at {mount}");
+        Assert.False(MountTable.Find(mount) is { IsFuse: true }, $"the pseudo-disk is still mounted at {mount}");
         var blob = new PageBlobClient(agents.Azurite.ConnectionString, "restores", "stopped.vhd");
         var tail = new byte[8];
         var size = (await blob.GetPropertiesAsync()).Value.ContentLength;
