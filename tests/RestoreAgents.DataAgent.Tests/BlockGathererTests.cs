@@ -17,11 +17,7 @@ public sealed class BlockGathererTests
     public async Task WriteAsync_Gathers16Contiguous64KiBPieces_IntoOne1MiBWrite()
     {
         var source = TestBytes.NonZero(MiB, seed: 1);
-        var writes = new RecordingWrites();
-        await using var gatherer = new BlockGatherer(writes.WriteAsync);
-
-        await WritePiecesAsync(gatherer, source, offset: 0, Piece);
-        await gatherer.FlushAsync(CancellationToken.None);
+        var writes = await GatherAsync(gatherer => WritePiecesAsync(gatherer, source, offset: 0, Piece));
 
         Assert.Equal([(0L, MiB)], writes.Extents);
         Assert.Equal(source, writes.Writes[0].Data);
@@ -47,11 +43,7 @@ public sealed class BlockGathererTests
     {
         // 20 pieces of 70,000 bytes from offset 1000: 14 fit in 1 MiB (980,000 bytes), the 15th starts the next write.
         var source = TestBytes.NonZero(20 * 70_000, seed: 3);
-        var writes = new RecordingWrites();
-        await using var gatherer = new BlockGatherer(writes.WriteAsync);
-
-        await WritePiecesAsync(gatherer, source, offset: 1000, 70_000);
-        await gatherer.FlushAsync(CancellationToken.None);
+        var writes = await GatherAsync(gatherer => WritePiecesAsync(gatherer, source, offset: 1000, 70_000));
 
         Assert.Equal([(1000L, 980_000), (981_000L, 420_000)], writes.Extents);
         Assert.Equal(source, writes.Disk(1000 + source.Length)[1000..]);
@@ -62,12 +54,11 @@ public sealed class BlockGathererTests
     {
         var first = TestBytes.NonZero(Piece, seed: 4);
         var second = TestBytes.NonZero(Piece, seed: 5);
-        var writes = new RecordingWrites();
-        await using var gatherer = new BlockGatherer(writes.WriteAsync);
-
-        await gatherer.WriteAsync(0, first, CancellationToken.None);
-        await gatherer.WriteAsync(3 * Piece + 512, second, CancellationToken.None); // a hole of zeros between
-        await gatherer.FlushAsync(CancellationToken.None);
+        var writes = await GatherAsync(async gatherer =>
+        {
+            await gatherer.WriteAsync(0, first, CancellationToken.None);
+            await gatherer.WriteAsync(3 * Piece + 512, second, CancellationToken.None); // a hole of zeros between
+        });
 
         Assert.Equal([(0L, Piece), (3L * Piece + 512, Piece)], writes.Extents);
         Assert.Equal(first, writes.Writes[0].Data);
@@ -78,12 +69,11 @@ public sealed class BlockGathererTests
     public async Task WriteAsync_WritesOutOfOrderPieces_EachAtItsOwnOffset()
     {
         var source = TestBytes.NonZero(4 * Piece, seed: 6);
-        var writes = new RecordingWrites();
-        await using var gatherer = new BlockGatherer(writes.WriteAsync);
-
-        foreach (var index in new[] { 3, 2, 0, 1 })
-            await gatherer.WriteAsync(index * Piece, source.AsMemory(index * Piece, Piece), CancellationToken.None);
-        await gatherer.FlushAsync(CancellationToken.None);
+        var writes = await GatherAsync(async gatherer =>
+        {
+            foreach (var index in new[] { 3, 2, 0, 1 })
+                await gatherer.WriteAsync(index * Piece, source.AsMemory(index * Piece, Piece), CancellationToken.None);
+        });
 
         // 0 then 1 are contiguous and go together; 3 and 2 each go alone.
         Assert.Equal([(3L * Piece, Piece), (2L * Piece, Piece), (0L, 2 * Piece)], writes.Extents);
@@ -95,12 +85,11 @@ public sealed class BlockGathererTests
     {
         var small = TestBytes.NonZero(Piece, seed: 7);
         var large = TestBytes.NonZero(2 * MiB, seed: 8);
-        var writes = new RecordingWrites();
-        await using var gatherer = new BlockGatherer(writes.WriteAsync);
-
-        await gatherer.WriteAsync(0, small, CancellationToken.None);
-        await gatherer.WriteAsync(Piece, large, CancellationToken.None);
-        await gatherer.FlushAsync(CancellationToken.None);
+        var writes = await GatherAsync(async gatherer =>
+        {
+            await gatherer.WriteAsync(0, small, CancellationToken.None);
+            await gatherer.WriteAsync(Piece, large, CancellationToken.None);
+        });
 
         Assert.Equal([(0L, Piece), ((long)Piece, 2 * MiB)], writes.Extents);
         Assert.Equal(large, writes.Writes[1].Data);
@@ -166,6 +155,16 @@ public sealed class BlockGathererTests
         await disposing;
         Assert.False(didNotWait, "the buffer of a running write went back to the pool");
         Assert.Single(writes.Writes);
+    }
+
+    /// <summary>Feeds a gatherer over recorded writes, flushes it, and returns the writes.</summary>
+    private static async Task<RecordingWrites> GatherAsync(Func<BlockGatherer, Task> feed)
+    {
+        var writes = new RecordingWrites();
+        await using var gatherer = new BlockGatherer(writes.WriteAsync);
+        await feed(gatherer);
+        await gatherer.FlushAsync(CancellationToken.None);
+        return writes;
     }
 
     private static async Task WritePiecesAsync(BlockGatherer gatherer, ReadOnlyMemory<byte> source, long offset,
