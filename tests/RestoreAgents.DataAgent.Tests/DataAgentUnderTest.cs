@@ -21,22 +21,20 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
 
     public DataAgentUnderTest(Action<DataAgentOptions>? configure = null)
     {
-        Options = new DataAgentOptions
+        var settings = new DataAgentOptions
         {
             CacheDirectory = _cache.Path,
             PseudoDisk = PseudoDiskMode.Direct,
             MediaAgentTimeout = TimeSpan.FromSeconds(20),
             Cloud = { MaxRetries = 0 },
         };
-        configure?.Invoke(Options);
-        var options = Microsoft.Extensions.Options.Options.Create(Options);
+        configure?.Invoke(settings);
+        var options = Options.Create(settings);
         var runner = new RestoreRunner(options, new DirectRestoreDiskFactory(), TimeProvider.System,
             NullLogger<RestoreRunner>.Instance);
         _jobs = new RestoreJobRegistry(options, runner, TimeProvider.System, NullLogger<RestoreJobRegistry>.Instance);
         _service = new DataAgentService(_jobs, TimeProvider.System);
     }
-
-    public DataAgentOptions Options { get; }
 
     public Task<StartRestoreResponse> StartRestoreAsync(StartRestoreRequest request) =>
         _interceptor.UnaryServerHandler(request, Context("StartRestore"), _service.StartRestore);
