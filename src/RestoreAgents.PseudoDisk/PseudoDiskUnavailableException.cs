@@ -11,5 +11,11 @@ public sealed class PseudoDiskUnavailableException : Exception
         MissingParts = missingParts;
     }
 
+    /// <summary>A reason no package fixes (an unchecked platform), in <paramref name="message"/>'s own words.</summary>
+    internal PseudoDiskUnavailableException(string message, IReadOnlyList<string> missingParts) : base(message)
+    {
+        MissingParts = missingParts;
+    }
+
     public IReadOnlyList<string> MissingParts { get; }
 }

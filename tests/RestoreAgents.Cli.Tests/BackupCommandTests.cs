@@ -77,6 +77,7 @@ public sealed class BackupCommandTests : IDisposable
         Assert.Equal($"error: disk image {missing} does not exist", Assert.Single(result.ErrorLines).TrimEnd());
     }
 
+    [Requires(RealPart.QemuImg)]
     [Fact]
     public async Task Backup_OfAQcow2Disk_StoresIt_AndSaysHowLittleOfTheImageItRead()
     {

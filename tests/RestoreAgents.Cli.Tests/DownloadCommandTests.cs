@@ -4,6 +4,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.Cli.Tests;
 
 /// <summary>`download` reads a page blob from real Azurite into a local file.</summary>
+[Requires(RealPart.Azurite)]
 [Collection(AzuriteCollection.Name)]
 public sealed class DownloadCommandTests(AzuriteFixture azurite) : IDisposable
 {

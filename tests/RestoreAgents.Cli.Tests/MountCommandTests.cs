@@ -12,6 +12,7 @@ namespace RestoreAgents.Cli.Tests;
 /// truncate, qemu-img, cat, cmp, rm) work on the folder, and what they write is in the page blobs once the
 /// mount is stopped with a signal. Disks are a few MiB with 1 MiB pages and a 2 MiB cache, smaller than each disk.
 /// </summary>
+[Requires(RealPart.Azurite)]
 [Collection(AzuriteCollection.Name)]
 public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
 {
@@ -61,6 +62,7 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
             $"{program} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Combined}");
     }
 
+    [Requires(RealPart.Fuse)]
     [Fact]
     public async Task Mount_Dd_IntoATruncatedFile_MakesAPageBlob_EqualToTheSource()
     {
@@ -87,6 +89,7 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.DoesNotContain(MountPoint, File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]));
     }
 
+    [Requires(RealPart.Fuse, RealPart.QemuImg)]
     [Fact]
     public async Task Mount_QemuImgConvert_ToRaw_MakesAPageBlob_EqualToTheImagesContent()
     {
@@ -105,6 +108,7 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.StartsWith($"created container '{container.Name}'", mount.Output);
     }
 
+    [Requires(RealPart.Fuse)]
     [Fact]
     public async Task Mount_ShowsExistingPageBlobs_ThatReadBack_KeepTheirPagesOnPartialWrites_AndGoWithRm()
     {
@@ -154,6 +158,7 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.DoesNotContain(SignatureOf(sasUrl), mount.Output + mount.Error);
     }
 
+    [Requires(RealPart.Fuse)]
     [Fact]
     public async Task Mount_UnmountedFromOutside_UploadsWhatIsLeft_AndExitsZero()
     {

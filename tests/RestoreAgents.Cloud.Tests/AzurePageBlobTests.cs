@@ -6,6 +6,7 @@ using RestoreAgents.Testing;
 
 namespace RestoreAgents.Cloud.Tests;
 
+[Requires(RealPart.Azurite)]
 [Collection(AzuriteCollection.Name)]
 public sealed class AzurePageBlobTests(AzuriteFixture azurite)
 {

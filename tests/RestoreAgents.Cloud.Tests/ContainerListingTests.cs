@@ -5,6 +5,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.Cloud.Tests;
 
 /// <summary>Container calls on real Azurite: listing its blobs and creating it (a mount's start), deleting a blob (rm).</summary>
+[Requires(RealPart.Azurite)]
 [Collection(AzuriteCollection.Name)]
 public sealed class ContainerListingTests(AzuriteFixture azurite)
 {

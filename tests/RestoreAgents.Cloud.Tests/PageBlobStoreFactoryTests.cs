@@ -4,6 +4,7 @@ using RestoreAgents.Testing;
 
 namespace RestoreAgents.Cloud.Tests;
 
+[Requires(RealPart.Azurite)]
 [Collection(AzuriteCollection.Name)]
 public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
 {

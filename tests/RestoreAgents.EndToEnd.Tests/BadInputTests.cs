@@ -7,6 +7,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>Bad requests get a clear error naming what is wrong, and the data agent keeps serving.</summary>
+[Requires(RealPart.Azurite)]
 [Collection(AgentsCollection.Name)]
 public sealed class BadInputTests(AgentsFixture agents)
 {
@@ -62,6 +63,7 @@ public sealed class BadInputTests(AgentsFixture agents)
         await AssertDataAgentStillServesAsync();
     }
 
+    [Requires(RealPart.Fuse)]
     [Fact]
     public async Task Restore_CorruptChunkInTheStore_FailsNamingTheOffsetAndKeepsServing()
     {
@@ -96,6 +98,7 @@ public sealed class BadInputTests(AgentsFixture agents)
         await AssertDataAgentStillServesAsync();
     }
 
+    [Requires(RealPart.Fuse)]
     [Fact]
     public async Task StartRestore_ExistingBlobWithoutOverwrite_FailsNamingTheBlob()
     {

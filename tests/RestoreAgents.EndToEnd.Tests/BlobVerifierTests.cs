@@ -8,6 +8,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// The read-back check on real Azurite: it reads only the written pages and hashes the holes as zeros, so it must
 /// still catch a page that is missing, wrong, or written where the disk has zeros.
 /// </summary>
+[Requires(RealPart.Azurite)]
 [Collection(AgentsCollection.Name)]
 public sealed class BlobVerifierTests(AgentsFixture agents)
 {

@@ -9,6 +9,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// The media agent's stream over real gRPC: every piece at most 64 KiB with a matching XxHash3, in ascending
 /// order, zeros never sent; and a stream restricted to ranges (what a resume asks for) sends exactly those bytes.
 /// </summary>
+[Requires(RealPart.Azurite)]
 [Collection(AgentsCollection.Name)]
 public sealed class MediaAgentStreamTests(AgentsFixture agents)
 {

@@ -4,6 +4,7 @@ using Grpc.Reflection.V1Alpha;
 namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>What operators' tools see: both agents list their services by reflection (as grpcurl does) and serve health.</summary>
+[Requires(RealPart.Azurite)]
 [Collection(AgentsCollection.Name)]
 public sealed class OperationsTests(AgentsFixture agents)
 {

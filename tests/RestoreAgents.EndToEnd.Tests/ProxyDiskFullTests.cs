@@ -10,6 +10,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// The proxy's cache disk fills during a restore: the job fails naming the cache file and the cause, the pages
 /// already uploaded stay in the blob as they were, and the data agent goes on serving.
 /// </summary>
+[Requires(RealPart.Azurite, RealPart.Fuse, RealPart.Root)]
 [Collection(AgentsCollection.Name)]
 public sealed class ProxyDiskFullTests(AgentsFixture agents)
 {

@@ -1,4 +1,5 @@
 using RestoreAgents.Protocol.V1;
+using RestoreAgents.PseudoDisk.Interop;
 using RestoreAgents.Testing;
 
 namespace RestoreAgents.EndToEnd.Tests;
@@ -7,6 +8,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// DataAgent:PseudoDisk: restores go through the FUSE pseudo-disk by default, straight into the cache with
 /// "direct", and a FUSE mode that cannot mount fails the job naming why, never falling back in silence.
 /// </summary>
+[Requires(RealPart.Azurite, RealPart.Fuse, RealPart.QemuImg)]
 [Collection(AgentsCollection.Name)]
 public sealed class PseudoDiskModeTests(AgentsFixture agents)
 {
@@ -24,7 +26,7 @@ public sealed class PseudoDiskModeTests(AgentsFixture agents)
 
         Assert.True(result.State == RestoreState.Completed, result.Error);
         Assert.True(result.Verified);
-        Assert.True(FuseMounts.IsMounted(agents.MountPath), $"no FUSE mount at {agents.MountPath}");
+        Assert.True(MountTable.Find(agents.MountPath) is { IsFuse: true }, $"no FUSE mount at {agents.MountPath}");
         Assert.True(await GoneAsync(Path.Combine(agents.MountPath, result.JobId)),
             "the finished job's disk is still served by the pseudo-disk");
         var compare = await QemuImg.CompareAsync(image, await _driver.DownloadAsync("through-fuse.vhd"), "raw", "vpc");
@@ -46,7 +48,7 @@ public sealed class PseudoDiskModeTests(AgentsFixture agents)
             new Uri(dataAgent.Urls.Single()));
 
         Assert.True(result.State == RestoreState.Completed, result.Error);
-        Assert.False(FuseMounts.IsMounted(unusedMount));
+        Assert.False(MountTable.Find(unusedMount) is { IsFuse: true });
         Assert.False(Directory.Exists(unusedMount));
         var compare = await QemuImg.CompareAsync(image, await _driver.DownloadAsync("direct.vhd"), "raw", "vpc");
         Assert.True(compare.ExitCode == 0, compare.Combined);

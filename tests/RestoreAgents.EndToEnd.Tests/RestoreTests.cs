@@ -3,6 +3,7 @@ using RestoreAgents.Testing;
 
 namespace RestoreAgents.EndToEnd.Tests;
 
+[Requires(RealPart.Azurite, RealPart.Fuse, RealPart.QemuImg)]
 [Collection(AgentsCollection.Name)]
 public sealed class RestoreTests(AgentsFixture agents)
 {

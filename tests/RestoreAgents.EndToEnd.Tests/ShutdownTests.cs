@@ -2,6 +2,7 @@ using Azure.Storage.Blobs.Specialized;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
+using RestoreAgents.PseudoDisk.Interop;
 using RestoreAgents.Testing;
 
 namespace RestoreAgents.EndToEnd.Tests;
@@ -11,6 +12,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// cleanly: the watcher is told, the cache and the mount are left empty, and the half-written blob never gets
 /// the footer that would make it pass for a whole disk.
 /// </summary>
+[Requires(RealPart.Azurite, RealPart.Fuse)]
 [Collection(AgentsCollection.Name)]
 public sealed class ShutdownTests(AgentsFixture agents)
 {
@@ -47,7 +49,7 @@ public sealed class ShutdownTests(AgentsFixture agents)
         Assert.True(last.State == RestoreState.Cancelled, $"{last.State}: {last.Error}");
         Assert.True(last.BytesRestored < 192ul * MiB, "the restore finished before the agent stopped");
         Assert.Empty(Directory.EnumerateFileSystemEntries(cache));
-        Assert.False(FuseMounts.IsMounted(mount), $"the pseudo-disk is still mounted at {mount}");
+        Assert.False(MountTable.Find(mount) is { IsFuse: true }, $"the pseudo-disk is still mounted at {mount}");
         var blob = new PageBlobClient(agents.Azurite.ConnectionString, "restores", "stopped.vhd");
         var tail = new byte[8];
         var size = (await blob.GetPropertiesAsync()).Value.ContentLength;

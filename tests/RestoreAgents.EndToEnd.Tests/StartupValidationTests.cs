@@ -4,6 +4,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>A setting that cannot work stops the data agent at start, naming the setting.</summary>
+[Requires(RealPart.Azurite)]
 [Collection(AgentsCollection.Name)]
 public sealed class StartupValidationTests(AgentsFixture agents)
 {

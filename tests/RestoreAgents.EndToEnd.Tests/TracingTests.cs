@@ -7,6 +7,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>One restore is one trace: the controller's call, the data agent's job, the media agent's stream and
 /// the page uploads share a trace id, carried across the two hosts by W3C trace context in gRPC metadata.</summary>
+[Requires(RealPart.Azurite, RealPart.Fuse)]
 [Collection(AgentsCollection.Name)]
 public sealed class TracingTests(AgentsFixture agents)
 {

@@ -3,6 +3,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.PseudoDisk.Tests;
 
 /// <summary>Files created inside a real mount: sized by truncate through the <see cref="IDiskFactory"/>, or refused.</summary>
+[Requires(RealPart.Fuse)]
 public sealed class DiskFactoryMountTests
 {
     private const long MiB = 1024 * 1024;
@@ -11,19 +12,12 @@ public sealed class DiskFactoryMountTests
     public async Task Mount_RefusesCreatingFilesAndFolders_WithoutADiskFactory()
     {
         using var work = new TempDirectory("pseudodisk-nofactory");
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            Assert.Throws<UnauthorizedAccessException>(() =>
-                File.Create(Path.Combine(mount.MountPath, "new.raw")).Dispose());
-            Assert.Throws<UnauthorizedAccessException>(() =>
-                Directory.CreateDirectory(Path.Combine(mount.MountPath, "job")));
-            Assert.Empty(Directory.GetFileSystemEntries(mount.MountPath));
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        Assert.Throws<UnauthorizedAccessException>(() =>
+            File.Create(Path.Combine(mount.MountPath, "new.raw")).Dispose());
+        Assert.Throws<UnauthorizedAccessException>(() =>
+            Directory.CreateDirectory(Path.Combine(mount.MountPath, "job")));
+        Assert.Empty(Directory.GetFileSystemEntries(mount.MountPath));
     }
 
     [Fact]
@@ -34,26 +28,20 @@ public sealed class DiskFactoryMountTests
         var source = work.Combine("source.raw");
         await TestDiskImage.CreateAsync(source, size, seed: 31);
         await using var factory = new FilePageBlobDiskFactory();
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory });
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(mount.MountPath, "container"));
-            var path = Path.Combine(mount.MountPath, "container", "disk.raw");
+        Directory.CreateDirectory(Path.Combine(mount.MountPath, "container"));
+        var path = Path.Combine(mount.MountPath, "container", "disk.raw");
 
-            await Tools.RunAsync("truncate", "-s", size.ToString(), path);
-            Assert.Equal(size, new FileInfo(path).Length);
-            await Tools.DdAsync(source, path);
+        await Tools.RunAsync("truncate", "-s", size.ToString(), path);
+        Assert.Equal(size, new FileInfo(path).Length);
+        await Tools.DdAsync(source, path);
 
-            Bytes.AssertSameFile(source, factory.StorePath("container", "disk.raw"));
-            Bytes.AssertSameFile(source, path);
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Bytes.AssertSameFile(source, factory.StorePath("container", "disk.raw"));
+        Bytes.AssertSameFile(source, path);
     }
 
+    [Requires(RealPart.QemuImg)]
     [Fact]
     public async Task Mount_TakesANewDiskFromQemuImgConvert_WhichCreatesAndSizesTheFile()
     {
@@ -62,21 +50,14 @@ public sealed class DiskFactoryMountTests
         var source = work.Combine("source.raw");
         await TestDiskImage.CreateAsync(source, size, seed: 32);
         await using var factory = new FilePageBlobDiskFactory();
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory });
-        try
-        {
-            var path = Path.Combine(mount.MountPath, "disk.raw");
+        var path = Path.Combine(mount.MountPath, "disk.raw");
 
-            await QemuImg.RunAsync("convert", "-f", "raw", "-O", "raw", source, path);
+        await QemuImg.RunAsync("convert", "-f", "raw", "-O", "raw", source, path);
 
-            Assert.Equal(size, new FileInfo(path).Length);
-            Bytes.AssertSameFile(source, factory.StorePath("", "disk.raw"));
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Assert.Equal(size, new FileInfo(path).Length);
+        Bytes.AssertSameFile(source, factory.StorePath("", "disk.raw"));
     }
 
     [Fact]
@@ -84,29 +65,22 @@ public sealed class DiskFactoryMountTests
     {
         using var work = new TempDirectory("pseudodisk-sizes");
         await using var factory = new FilePageBlobDiskFactory();
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory });
-        try
-        {
-            var path = Path.Combine(mount.MountPath, "disk.raw");
-            File.Create(path).Dispose();
-            Assert.Equal(0, new FileInfo(path).Length);
+        var path = Path.Combine(mount.MountPath, "disk.raw");
+        File.Create(path).Dispose();
+        Assert.Equal(0, new FileInfo(path).Length);
 
-            var odd = await ProcessRunner.RunAsync("truncate", ["-s", "1000", path]);
-            Assert.NotEqual(0, odd.ExitCode);
-            Assert.Contains("Invalid argument", odd.Combined);
+        var odd = await ProcessRunner.RunAsync("truncate", ["-s", "1000", path]);
+        Assert.NotEqual(0, odd.ExitCode);
+        Assert.Contains("Invalid argument", odd.Combined);
 
-            await Tools.RunAsync("truncate", "-s", (2 * MiB).ToString(), path);
-            var grow = await ProcessRunner.RunAsync("truncate", ["-s", (3 * MiB).ToString(), path]);
-            Assert.Contains("File too large", grow.Combined);
-            var shrink = await ProcessRunner.RunAsync("truncate", ["-s", MiB.ToString(), path]);
-            Assert.Contains("Invalid argument", shrink.Combined);
-            Assert.Equal(2 * MiB, new FileInfo(path).Length);
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        await Tools.RunAsync("truncate", "-s", (2 * MiB).ToString(), path);
+        var grow = await ProcessRunner.RunAsync("truncate", ["-s", (3 * MiB).ToString(), path]);
+        Assert.Contains("File too large", grow.Combined);
+        var shrink = await ProcessRunner.RunAsync("truncate", ["-s", MiB.ToString(), path]);
+        Assert.Contains("Invalid argument", shrink.Combined);
+        Assert.Equal(2 * MiB, new FileInfo(path).Length);
     }
 
     [Fact]
@@ -114,27 +88,20 @@ public sealed class DiskFactoryMountTests
     {
         using var work = new TempDirectory("pseudodisk-badnames");
         await using var factory = new FilePageBlobDiskFactory();
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory });
-        try
-        {
-            // A backslash is a separator on Windows and in blob tools: EINVAL.
-            var backslash = Assert.ThrowsAny<IOException>(() =>
-                File.Create(Path.Combine(mount.MountPath, "bad\\name.raw")).Dispose());
-            Assert.Contains("Invalid argument", backslash.Message);
-            // Longer than 255 bytes: ENAMETOOLONG from the pseudo-disk (FUSE itself passes up to 1024).
-            Assert.Throws<PathTooLongException>(() =>
-                File.Create(Path.Combine(mount.MountPath, new string('x', 300))).Dispose());
-            // A folder inside a folder: disks live one level down at most.
-            Directory.CreateDirectory(Path.Combine(mount.MountPath, "job"));
-            Assert.Throws<UnauthorizedAccessException>(() =>
-                Directory.CreateDirectory(Path.Combine(mount.MountPath, "job", "deeper")));
-            Assert.Equal(["job"], Directory.GetFileSystemEntries(mount.MountPath).Select(Path.GetFileName));
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        // A backslash is a separator on Windows and in blob tools: EINVAL.
+        var backslash = Assert.ThrowsAny<IOException>(() =>
+            File.Create(Path.Combine(mount.MountPath, "bad\\name.raw")).Dispose());
+        Assert.Contains("Invalid argument", backslash.Message);
+        // Longer than 255 bytes: ENAMETOOLONG from the pseudo-disk (FUSE itself passes up to 1024).
+        Assert.Throws<PathTooLongException>(() =>
+            File.Create(Path.Combine(mount.MountPath, new string('x', 300))).Dispose());
+        // A folder inside a folder: disks live one level down at most.
+        Directory.CreateDirectory(Path.Combine(mount.MountPath, "job"));
+        Assert.Throws<UnauthorizedAccessException>(() =>
+            Directory.CreateDirectory(Path.Combine(mount.MountPath, "job", "deeper")));
+        Assert.Equal(["job"], Directory.GetFileSystemEntries(mount.MountPath).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -142,25 +109,18 @@ public sealed class DiskFactoryMountTests
     {
         using var work = new TempDirectory("pseudodisk-unlink");
         await using var factory = new FilePageBlobDiskFactory();
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory, AttributeTimeout = TimeSpan.Zero });
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(mount.MountPath, "job"));
-            var path = Path.Combine(mount.MountPath, "job", "disk.raw");
-            await Tools.RunAsync("truncate", "-s", MiB.ToString(), path);
+        Directory.CreateDirectory(Path.Combine(mount.MountPath, "job"));
+        var path = Path.Combine(mount.MountPath, "job", "disk.raw");
+        await Tools.RunAsync("truncate", "-s", MiB.ToString(), path);
 
-            File.Delete(path);
-            Directory.Delete(Path.Combine(mount.MountPath, "job"));
+        File.Delete(path);
+        Directory.Delete(Path.Combine(mount.MountPath, "job"));
 
-            Assert.Equal(["job/disk.raw"], factory.Deleted);
-            Assert.False(File.Exists(factory.StorePath("job", "disk.raw")));
-            Assert.Empty(Directory.GetFileSystemEntries(mount.MountPath));
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Assert.Equal(["job/disk.raw"], factory.Deleted);
+        Assert.False(File.Exists(factory.StorePath("job", "disk.raw")));
+        Assert.Empty(Directory.GetFileSystemEntries(mount.MountPath));
     }
 
     [Fact]
@@ -172,26 +132,19 @@ public sealed class DiskFactoryMountTests
             FailWith = new InvalidOperationException("the cloud said no"),
         };
         var log = new RecordingLogger();
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { DiskFactory = factory }, log);
-        try
-        {
-            var path = Path.Combine(mount.MountPath, "disk.raw");
+        var path = Path.Combine(mount.MountPath, "disk.raw");
 
-            var truncate = await ProcessRunner.RunAsync("truncate", ["-s", MiB.ToString(), path]);
+        var truncate = await ProcessRunner.RunAsync("truncate", ["-s", MiB.ToString(), path]);
 
-            Assert.Contains("Input/output error", truncate.Combined);
-            Assert.Equal(1, mount.Statistics.Failures);
-            Assert.Contains(log.AtLeast(Microsoft.Extensions.Logging.LogLevel.Error),
-                line => line.Contains("truncate of '/disk.raw' failed", StringComparison.Ordinal)
-                    && line.Contains("the cloud said no", StringComparison.Ordinal));
-            factory.FailWith = null;
-            await Tools.RunAsync("truncate", "-s", MiB.ToString(), path);
-            Assert.Equal(MiB, new FileInfo(path).Length);
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Assert.Contains("Input/output error", truncate.Combined);
+        Assert.Equal(1, mount.Statistics.Failures);
+        Assert.Contains(log.AtLeast(Microsoft.Extensions.Logging.LogLevel.Error),
+            line => line.Contains("truncate of '/disk.raw' failed", StringComparison.Ordinal)
+                && line.Contains("the cloud said no", StringComparison.Ordinal));
+        factory.FailWith = null;
+        await Tools.RunAsync("truncate", "-s", MiB.ToString(), path);
+        Assert.Equal(MiB, new FileInfo(path).Length);
     }
 }

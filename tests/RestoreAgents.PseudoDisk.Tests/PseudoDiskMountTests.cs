@@ -5,6 +5,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.PseudoDisk.Tests;
 
 /// <summary>Real FUSE mounts written by real tools; each page blob is a local file the test reads back.</summary>
+[Requires(RealPart.Fuse)]
 public sealed class PseudoDiskMountTests
 {
     private const long MiB = 1024 * 1024;
@@ -19,8 +20,7 @@ public sealed class PseudoDiskMountTests
         await TestDiskImage.CreateAsync(source, size, seed: 11);
         await using var disk = TestDisk.Create(size);
         var log = new RecordingLogger();
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"), logger: log);
-        try
+        await using (var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"), logger: log))
         {
             var path = mount.AddDisk("job-1", "disk.vhd", disk.Cache);
 
@@ -32,14 +32,11 @@ public sealed class PseudoDiskMountTests
             Assert.Equal(size, mount.Statistics.BytesWritten);
             Assert.Equal(0, mount.Statistics.Failures);
         }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
         Assert.Empty(log.AtLeast(Microsoft.Extensions.Logging.LogLevel.Warning));
         Assert.Contains(log.Entries, e => e.Message.Contains("unmounted", StringComparison.Ordinal));
     }
 
+    [Requires(RealPart.QemuImg)]
     [Fact]
     public async Task Mount_StoresTheSource_WhenQemuImgConvertsIntoTheExistingDisk()
     {
@@ -48,21 +45,14 @@ public sealed class PseudoDiskMountTests
         var source = work.Combine("source.raw");
         await TestDiskImage.CreateAsync(source, size, seed: 12);
         await using var disk = TestDisk.Create(size);
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            var path = mount.AddDisk("job-2", "disk.vhd", disk.Cache);
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        var path = mount.AddDisk("job-2", "disk.vhd", disk.Cache);
 
-            await QemuImg.RunAsync("convert", "-n", "-f", "raw", "-O", "raw", source, path);
+        await QemuImg.RunAsync("convert", "-n", "-f", "raw", "-O", "raw", source, path);
 
-            Bytes.AssertSameFile(source, disk.StorePath);
-            var compare = await QemuImg.CompareAsync(source, path, "raw", "raw");
-            Assert.True(compare.ExitCode == 0, compare.Combined);
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Bytes.AssertSameFile(source, disk.StorePath);
+        var compare = await QemuImg.CompareAsync(source, path, "raw", "raw");
+        Assert.True(compare.ExitCode == 0, compare.Combined);
     }
 
     [Fact]
@@ -75,28 +65,21 @@ public sealed class PseudoDiskMountTests
         await TestDiskImage.CreateAsync(source, size, seed: 13, dataFraction: 0.7);
         await using var disk = TestDisk.Create(size, pageSize: 4 * (int)MiB, capacity: capacity);
         var cacheFolder = Path.GetDirectoryName(disk.Cache.CacheFilePath)!;
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            var path = mount.AddDisk("job-3", "disk.vhd", disk.Cache);
-            using var sampling = new CancellationTokenSource();
-            var largestCacheFolder = Task.Run(() => SampleLargestFolderSize(cacheFolder, sampling.Token));
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        var path = mount.AddDisk("job-3", "disk.vhd", disk.Cache);
+        using var sampling = new CancellationTokenSource();
+        var largestCacheFolder = Task.Run(() => SampleLargestFolderSize(cacheFolder, sampling.Token));
 
-            await Tools.DdAsync(source, path);
-            await sampling.CancelAsync();
+        await Tools.DdAsync(source, path);
+        await sampling.CancelAsync();
 
-            Bytes.AssertSameFile(source, disk.StorePath);
-            Assert.InRange(await largestCacheFolder, 1, capacity);
-            var statistics = disk.Cache.Statistics;
-            Assert.Equal(4, statistics.SlotCount);
-            Assert.InRange(statistics.PeakSlotsInUse, 1, statistics.SlotCount);
-            Assert.True(statistics.PagesUploaded >= size / (4 * MiB) / 2,
-                $"only {statistics.PagesUploaded} pages went up: {statistics}");
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Bytes.AssertSameFile(source, disk.StorePath);
+        Assert.InRange(await largestCacheFolder, 1, capacity);
+        var statistics = disk.Cache.Statistics;
+        Assert.Equal(4, statistics.SlotCount);
+        Assert.InRange(statistics.PeakSlotsInUse, 1, statistics.SlotCount);
+        Assert.True(statistics.PagesUploaded >= size / (4 * MiB) / 2,
+            $"only {statistics.PagesUploaded} pages went up: {statistics}");
     }
 
     [Fact]
@@ -114,7 +97,7 @@ public sealed class PseudoDiskMountTests
             CapacityBytes = 2 * MiB,
             Directory = work.Combine("cache"),
         }, size, slowStore, "backpressure");
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
         try
         {
             var path = mount.AddDisk("job", "disk.vhd", cache);
@@ -130,8 +113,7 @@ public sealed class PseudoDiskMountTests
         }
         finally
         {
-            slowStore.Open();
-            await mount.DisposeAsync();
+            slowStore.Open(); // also when an assertion failed: the unmount must not wait on the gate
         }
     }
 
@@ -143,23 +125,16 @@ public sealed class PseudoDiskMountTests
         var source = work.Combine("source.raw");
         await TestDiskImage.CreateAsync(source, size, seed: 14, dataFraction: 0.8);
         await using var disk = TestDisk.Create(size, capacity: 4 * MiB);
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            var path = mount.AddDisk("job-4", "disk.vhd", disk.Cache);
-            await Tools.DdAsync(source, path);
-            Assert.Equal(0, disk.Cache.Statistics.SlotsInUse);
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        var path = mount.AddDisk("job-4", "disk.vhd", disk.Cache);
+        await Tools.DdAsync(source, path);
+        Assert.Equal(0, disk.Cache.Statistics.SlotsInUse);
 
-            // Every page has left the cache, so each of these bytes comes from the store.
-            Bytes.AssertSameFile(source, path);
-            var middle = Bytes.ReadRange(path, 13 * MiB + 333, 3 * (int)MiB);
-            Assert.Equal(Bytes.ReadRange(source, 13 * MiB + 333, 3 * (int)MiB), middle);
-            Assert.True(mount.Statistics.BytesRead >= size, mount.Statistics.ToString());
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        // Every page has left the cache, so each of these bytes comes from the store.
+        Bytes.AssertSameFile(source, path);
+        var middle = Bytes.ReadRange(path, 13 * MiB + 333, 3 * (int)MiB);
+        Assert.Equal(Bytes.ReadRange(source, 13 * MiB + 333, 3 * (int)MiB), middle);
+        Assert.True(mount.Statistics.BytesRead >= size, mount.Statistics.ToString());
     }
 
     [Fact]
@@ -167,24 +142,17 @@ public sealed class PseudoDiskMountTests
     {
         using var work = new TempDirectory("pseudodisk-partial");
         await using var disk = TestDisk.Create(8 * MiB, capacity: 8 * MiB);
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            var path = mount.AddDisk("job-5", "disk.vhd", disk.Cache);
-            var data = Bytes.Random(5000, seed: 15);
-            disk.Cache.Write(3 * MiB + 100, data); // straight into the cache: a partial page still in its slot
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        var path = mount.AddDisk("job-5", "disk.vhd", disk.Cache);
+        var data = Bytes.Random(5000, seed: 15);
+        disk.Cache.Write(3 * MiB + 100, data); // straight into the cache: a partial page still in its slot
 
-            var read = Bytes.ReadRange(path, 3 * MiB, 6000);
+        var read = Bytes.ReadRange(path, 3 * MiB, 6000);
 
-            Assert.All(read[..100], b => Assert.Equal(0, b));
-            Assert.Equal(data, read[100..5100]);
-            Assert.All(read[5100..], b => Assert.Equal(0, b));
-            Assert.All(Bytes.ReadRange(path, 6 * MiB, 4096), b => Assert.Equal(0, b));
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Assert.All(read[..100], b => Assert.Equal(0, b));
+        Assert.Equal(data, read[100..5100]);
+        Assert.All(read[5100..], b => Assert.Equal(0, b));
+        Assert.All(Bytes.ReadRange(path, 6 * MiB, 4096), b => Assert.Equal(0, b));
     }
 
     [Fact]
@@ -195,23 +163,16 @@ public sealed class PseudoDiskMountTests
         var source = work.Combine("source.raw");
         File.WriteAllBytes(source, Bytes.Random((int)size, seed: 16));
         await using var disk = TestDisk.Create(size);
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            var path = mount.AddDisk("job-6", "disk.vhd", disk.Cache);
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        var path = mount.AddDisk("job-6", "disk.vhd", disk.Cache);
 
-            await Tools.DdAsync(source, path);
+        await Tools.DdAsync(source, path);
 
-            // libfuse 3.14 negotiates max_write 1 MiB (max_pages 256); a smaller maximum means the kernel cut
-            // the writes (see /proc/sys/fs/fuse/max_pages_limit) and every restore pays for it.
-            Assert.True(mount.Statistics.LargestWrite >= 128 * 1024, mount.Statistics.ToString());
-            Assert.Equal(1024 * 1024, mount.Statistics.LargestWrite);
-            Assert.Equal(16, mount.Statistics.Writes);
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        // libfuse 3.14 negotiates max_write 1 MiB (max_pages 256); a smaller maximum means the kernel cut
+        // the writes (see /proc/sys/fs/fuse/max_pages_limit) and every restore pays for it.
+        Assert.True(mount.Statistics.LargestWrite >= 128 * 1024, mount.Statistics.ToString());
+        Assert.Equal(1024 * 1024, mount.Statistics.LargestWrite);
+        Assert.Equal(16, mount.Statistics.Writes);
     }
 
     [Fact]
@@ -222,35 +183,28 @@ public sealed class PseudoDiskMountTests
         var source = work.Combine("source.raw");
         File.WriteAllBytes(source, Bytes.Random((int)MiB, seed: 17));
         await using var disk = TestDisk.Create(size);
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        var path = mount.AddDisk("job-7", "disk.vhd", disk.Cache);
+
+        var pastTheEnd = await Tools.DdResultAsync(source, path, "seek=4");
+        Assert.NotEqual(0, pastTheEnd.ExitCode);
+        Assert.Contains("File too large", pastTheEnd.Combined);
+
+        // A write across the end: what fits lands, the rest is refused.
+        var data = Bytes.Random(1024, seed: 18);
+        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write))
         {
-            var path = mount.AddDisk("job-7", "disk.vhd", disk.Cache);
-
-            var pastTheEnd = await Tools.DdResultAsync(source, path, "seek=4");
-            Assert.NotEqual(0, pastTheEnd.ExitCode);
-            Assert.Contains("File too large", pastTheEnd.Combined);
-
-            // A write across the end: what fits lands, the rest is refused.
-            var data = Bytes.Random(1024, seed: 18);
-            using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write))
-            {
-                // .NET reports EFBIG as an ArgumentOutOfRangeException ("file length was too large").
-                var error = Assert.ThrowsAny<SystemException>(() => RandomAccess.Write(handle, data, size - 512));
-                Assert.Contains("too large", error.Message, StringComparison.OrdinalIgnoreCase);
-            }
-            Assert.Equal(data[..512], Bytes.ReadRange(path, size - 512, 512));
-
-            Assert.Equal(size, new FileInfo(path).Length);
-            Assert.Equal(size, new FileInfo(disk.StorePath).Length);
-            var truncate = await ProcessRunner.RunAsync("truncate", ["-s", (size + MiB).ToString(), path]);
-            Assert.NotEqual(0, truncate.ExitCode);
-            Assert.Equal(size, new FileInfo(path).Length);
+            // .NET reports EFBIG as an ArgumentOutOfRangeException ("file length was too large").
+            var error = Assert.ThrowsAny<SystemException>(() => RandomAccess.Write(handle, data, size - 512));
+            Assert.Contains("too large", error.Message, StringComparison.OrdinalIgnoreCase);
         }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Assert.Equal(data[..512], Bytes.ReadRange(path, size - 512, 512));
+
+        Assert.Equal(size, new FileInfo(path).Length);
+        Assert.Equal(size, new FileInfo(disk.StorePath).Length);
+        var truncate = await ProcessRunner.RunAsync("truncate", ["-s", (size + MiB).ToString(), path]);
+        Assert.NotEqual(0, truncate.ExitCode);
+        Assert.Equal(size, new FileInfo(path).Length);
     }
 
     [Fact]
@@ -261,21 +215,14 @@ public sealed class PseudoDiskMountTests
         var source = work.Combine("source.raw");
         File.WriteAllBytes(source, Bytes.Random((int)size, seed: 19));
         await using var disk = TestDisk.Create(size);
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            var path = mount.AddDisk("job-8", "disk.vhd", disk.Cache);
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        var path = mount.AddDisk("job-8", "disk.vhd", disk.Cache);
 
-            // cp opens the target with O_TRUNC; a disk, like a block device, keeps its size and takes the bytes.
-            await Tools.RunAsync("cp", "--sparse=never", source, path);
+        // cp opens the target with O_TRUNC; a disk, like a block device, keeps its size and takes the bytes.
+        await Tools.RunAsync("cp", "--sparse=never", source, path);
 
-            Assert.Equal(size, new FileInfo(path).Length);
-            Bytes.AssertSameFile(source, disk.StorePath);
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Assert.Equal(size, new FileInfo(path).Length);
+        Bytes.AssertSameFile(source, disk.StorePath);
     }
 
     [Fact]
@@ -285,33 +232,26 @@ public sealed class PseudoDiskMountTests
         await using var first = TestDisk.Create(3 * MiB);
         await using var second = TestDisk.Create(5 * MiB + 512);
         await using var third = TestDisk.Create(MiB);
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"),
             new PseudoDiskMountOptions { AttributeTimeout = TimeSpan.Zero });
-        try
-        {
-            var a = mount.AddDisk("job-a", "disk0.vhd", first.Cache);
-            var b = mount.AddDisk("job-a", "disk1.vhd", second.Cache);
-            var c = mount.AddDisk("", "loose.raw", third.Cache);
+        var a = mount.AddDisk("job-a", "disk0.vhd", first.Cache);
+        var b = mount.AddDisk("job-a", "disk1.vhd", second.Cache);
+        var c = mount.AddDisk("", "loose.raw", third.Cache);
 
-            Assert.Equal(Path.Combine(mount.MountPath, "job-a", "disk0.vhd"), a);
-            Assert.Equal(["job-a"], Directory.GetDirectories(mount.MountPath).Select(Path.GetFileName));
-            Assert.Equal(["loose.raw"], Directory.GetFiles(mount.MountPath).Select(Path.GetFileName));
-            Assert.Equal(["disk0.vhd", "disk1.vhd"],
-                Directory.GetFiles(Path.Combine(mount.MountPath, "job-a")).Select(Path.GetFileName).Order());
-            Assert.Equal(3 * MiB, new FileInfo(a).Length);
-            Assert.Equal(5 * MiB + 512, new FileInfo(b).Length);
-            Assert.Equal(MiB, new FileInfo(c).Length);
+        Assert.Equal(Path.Combine(mount.MountPath, "job-a", "disk0.vhd"), a);
+        Assert.Equal(["job-a"], Directory.GetDirectories(mount.MountPath).Select(Path.GetFileName));
+        Assert.Equal(["loose.raw"], Directory.GetFiles(mount.MountPath).Select(Path.GetFileName));
+        Assert.Equal(["disk0.vhd", "disk1.vhd"],
+            Directory.GetFiles(Path.Combine(mount.MountPath, "job-a")).Select(Path.GetFileName).Order());
+        Assert.Equal(3 * MiB, new FileInfo(a).Length);
+        Assert.Equal(5 * MiB + 512, new FileInfo(b).Length);
+        Assert.Equal(MiB, new FileInfo(c).Length);
 
-            Assert.True(mount.RemoveDisk("job-a", "disk0.vhd"));
-            Assert.False(File.Exists(a));
-            Assert.True(mount.RemoveDisk("job-a", "disk1.vhd"));
-            Assert.False(Directory.Exists(Path.Combine(mount.MountPath, "job-a")));
-            Assert.False(mount.RemoveDisk("job-a", "disk1.vhd"));
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Assert.True(mount.RemoveDisk("job-a", "disk0.vhd"));
+        Assert.False(File.Exists(a));
+        Assert.True(mount.RemoveDisk("job-a", "disk1.vhd"));
+        Assert.False(Directory.Exists(Path.Combine(mount.MountPath, "job-a")));
+        Assert.False(mount.RemoveDisk("job-a", "disk1.vhd"));
     }
 
     [Fact]
@@ -319,21 +259,14 @@ public sealed class PseudoDiskMountTests
     {
         using var work = new TempDirectory("pseudodisk-rm");
         await using var disk = TestDisk.Create(MiB);
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            var path = mount.AddDisk("job-9", "disk.vhd", disk.Cache);
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        var path = mount.AddDisk("job-9", "disk.vhd", disk.Cache);
 
-            var rm = await ProcessRunner.RunAsync("rm", ["-f", path]);
+        var rm = await ProcessRunner.RunAsync("rm", ["-f", path]);
 
-            Assert.NotEqual(0, rm.ExitCode);
-            Assert.Contains("Operation not permitted", rm.Combined);
-            Assert.True(File.Exists(path));
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Assert.NotEqual(0, rm.ExitCode);
+        Assert.Contains("Operation not permitted", rm.Combined);
+        Assert.True(File.Exists(path));
     }
 
     [Fact]
@@ -347,21 +280,14 @@ public sealed class PseudoDiskMountTests
         await TestDiskImage.CreateAsync(sourceB, size, seed: 22, dataFraction: 0.9);
         await using var diskA = TestDisk.Create(size, capacity: 4 * MiB, name: "a");
         await using var diskB = TestDisk.Create(size, capacity: 4 * MiB, name: "b");
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            var pathA = mount.AddDisk("job-a", "disk.vhd", diskA.Cache);
-            var pathB = mount.AddDisk("job-b", "disk.vhd", diskB.Cache);
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        var pathA = mount.AddDisk("job-a", "disk.vhd", diskA.Cache);
+        var pathB = mount.AddDisk("job-b", "disk.vhd", diskB.Cache);
 
-            await Task.WhenAll(Tools.DdAsync(sourceA, pathA, "bs=256K"), Tools.DdAsync(sourceB, pathB));
+        await Task.WhenAll(Tools.DdAsync(sourceA, pathA, "bs=256K"), Tools.DdAsync(sourceB, pathB));
 
-            Bytes.AssertSameFile(sourceA, diskA.StorePath);
-            Bytes.AssertSameFile(sourceB, diskB.StorePath);
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        Bytes.AssertSameFile(sourceA, diskA.StorePath);
+        Bytes.AssertSameFile(sourceB, diskB.StorePath);
     }
 
     [Fact]
@@ -369,26 +295,19 @@ public sealed class PseudoDiskMountTests
     {
         using var work = new TempDirectory("pseudodisk-flush");
         await using var disk = TestDisk.Create(8 * MiB);
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            var path = mount.AddDisk("job-10", "disk.vhd", disk.Cache);
-            var data = Bytes.Random(3000, seed: 23);
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        var path = mount.AddDisk("job-10", "disk.vhd", disk.Cache);
+        var data = Bytes.Random(3000, seed: 23);
 
-            using (var reader = File.OpenHandle(path)) RandomAccess.Read(reader, new byte[4096], 0);
-            Assert.Equal(0, mount.Statistics.CacheFlushes);
+        using (var reader = File.OpenHandle(path)) RandomAccess.Read(reader, new byte[4096], 0);
+        Assert.Equal(0, mount.Statistics.CacheFlushes);
 
-            using (var writer = File.OpenHandle(path, FileMode.Open, FileAccess.Write))
-                RandomAccess.Write(writer, data, 2 * MiB + 17);
+        using (var writer = File.OpenHandle(path, FileMode.Open, FileAccess.Write))
+            RandomAccess.Write(writer, data, 2 * MiB + 17);
 
-            // The close uploaded the partial page: it is in the store now, not only in the cache.
-            Assert.True(mount.Statistics.CacheFlushes >= 1, mount.Statistics.ToString());
-            Assert.Equal(data, Bytes.ReadRange(disk.StorePath, 2 * MiB + 17, data.Length));
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        // The close uploaded the partial page: it is in the store now, not only in the cache.
+        Assert.True(mount.Statistics.CacheFlushes >= 1, mount.Statistics.ToString());
+        Assert.Equal(data, Bytes.ReadRange(disk.StorePath, 2 * MiB + 17, data.Length));
     }
 
     [Fact]
@@ -396,18 +315,11 @@ public sealed class PseudoDiskMountTests
     {
         using var work = new TempDirectory("pseudodisk-taken");
         await using var disk = TestDisk.Create(MiB);
-        var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
-        try
-        {
-            mount.AddDisk("job", "disk.vhd", disk.Cache);
+        await using var mount = await PseudoDiskMount.MountAsync(work.Combine("mnt"));
+        mount.AddDisk("job", "disk.vhd", disk.Cache);
 
-            var error = Assert.Throws<DiskAlreadyExistsException>(() => mount.AddDisk("job", "disk.vhd", disk.Cache));
-            Assert.Contains("/job/disk.vhd", error.Message);
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        var error = Assert.Throws<DiskAlreadyExistsException>(() => mount.AddDisk("job", "disk.vhd", disk.Cache));
+        Assert.Contains("/job/disk.vhd", error.Message);
     }
 
     [Fact]
@@ -415,14 +327,9 @@ public sealed class PseudoDiskMountTests
     {
         using var work = new TempDirectory("pseudodisk-dispose");
         var mountPath = work.Combine("mnt");
-        var mount = await PseudoDiskMount.MountAsync(mountPath);
-        try
+        await using (var mount = await PseudoDiskMount.MountAsync(mountPath))
         {
             Assert.NotNull(MountTable.Find(mountPath));
-        }
-        finally
-        {
-            await mount.DisposeAsync();
         }
 
         Assert.Null(MountTable.Find(mountPath));
@@ -460,19 +367,12 @@ public sealed class PseudoDiskMountTests
     {
         using var work = new TempDirectory("pseudodisk-live");
         var mountPath = work.Combine("mnt");
-        var first = await PseudoDiskMount.MountAsync(mountPath);
-        try
-        {
-            var error = await Assert.ThrowsAsync<PseudoDiskMountException>(() => PseudoDiskMount.MountAsync(mountPath));
+        await using var first = await PseudoDiskMount.MountAsync(mountPath);
+        var error = await Assert.ThrowsAsync<PseudoDiskMountException>(() => PseudoDiskMount.MountAsync(mountPath));
 
-            Assert.Contains("already mounted", error.Message);
-            Assert.Contains(mountPath, error.Message);
-            Assert.NotNull(MountTable.Find(mountPath)); // the live mount was left alone
-        }
-        finally
-        {
-            await first.DisposeAsync();
-        }
+        Assert.Contains("already mounted", error.Message);
+        Assert.Contains(mountPath, error.Message);
+        Assert.NotNull(MountTable.Find(mountPath)); // the live mount was left alone
     }
 
     private static long SampleLargestFolderSize(string folder, CancellationToken stop)

@@ -5,6 +5,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.PseudoDisk.Tests;
 
 /// <summary>A process killed with its mount in place must not block the next start at that path.</summary>
+[Requires(RealPart.Fuse)]
 public sealed class StaleMountTests
 {
     [Fact]
@@ -13,16 +14,8 @@ public sealed class StaleMountTests
         using var work = new TempDirectory("pseudodisk-stale");
         var mountPath = work.Combine("mnt");
         await using var disk = TestDisk.Create(1024 * 1024);
-        try
-        {
+        await using (new MountPointGuard(mountPath))
             await KillAMountedProcessThenMountAgainAsync(work, mountPath, disk);
-        }
-        finally
-        {
-            // Whatever failed above, leave no mount behind for the next run.
-            if (MountTable.Find(mountPath) is not null)
-                await ProcessRunner.RunAsync("fusermount3", ["-u", "-z", mountPath]);
-        }
         Assert.Null(MountTable.Find(mountPath));
     }
 
@@ -48,20 +41,13 @@ public sealed class StaleMountTests
         Assert.True(MountTable.Find(mountPath) is { IsFuse: true }, "the killed process left no mount to clear");
         Assert.Equal(Errno.ENOTCONN, LibC.StatFileSystem(mountPath));
 
-        var mount = await PseudoDiskMount.MountAsync(mountPath);
-        try
-        {
-            var path = mount.AddDisk("job", "disk.vhd", disk.Cache);
-            var data = Bytes.Random(4096, seed: 41);
-            File.WriteAllBytes(work.Combine("data.bin"), data);
-            await Tools.DdAsync(work.Combine("data.bin"), path);
-            Assert.Equal(data, Bytes.ReadRange(disk.StorePath, 0, data.Length));
-            Assert.Equal(1, File.ReadLines(MountTable.MountInfoPath).Count(l => MountTable.Parse(l)?.MountPoint == mountPath));
-        }
-        finally
-        {
-            await mount.DisposeAsync();
-        }
+        await using var mount = await PseudoDiskMount.MountAsync(mountPath);
+        var path = mount.AddDisk("job", "disk.vhd", disk.Cache);
+        var data = Bytes.Random(4096, seed: 41);
+        File.WriteAllBytes(work.Combine("data.bin"), data);
+        await Tools.DdAsync(work.Combine("data.bin"), path);
+        Assert.Equal(data, Bytes.ReadRange(disk.StorePath, 0, data.Length));
+        Assert.Equal(1, File.ReadLines(MountTable.MountInfoPath).Count(l => MountTable.Parse(l)?.MountPoint == mountPath));
     }
 
     private static Process StartMountProcess(string mountPath, string workFolder)

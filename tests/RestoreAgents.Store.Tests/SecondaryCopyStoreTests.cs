@@ -108,6 +108,7 @@ public sealed class SecondaryCopyStoreTests : IDisposable
         Assert.Throws<CopyNotFoundException>(() => _store.GetCopy("cut"));
     }
 
+    [Requires(RealPart.QemuImg)]
     [Fact]
     public async Task Backup_FixedVhd_StoresTheDiskWithoutItsFooter()
     {
@@ -120,6 +121,7 @@ public sealed class SecondaryCopyStoreTests : IDisposable
         Assert.Equal(await File.ReadAllBytesAsync(raw), await RestoreAsync(copy));
     }
 
+    [Requires(RealPart.QemuImg)]
     [Fact]
     public async Task Backup_RefusesANameAlreadyInTheStore()
     {

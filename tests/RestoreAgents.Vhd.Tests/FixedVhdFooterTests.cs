@@ -4,6 +4,7 @@ namespace RestoreAgents.Vhd.Tests;
 
 public sealed class FixedVhdFooterTests
 {
+    [Requires(RealPart.QemuImg)]
     [Theory]
     [InlineData(1L << 20)]
     [InlineData(5L << 20)]
@@ -29,6 +30,7 @@ public sealed class FixedVhdFooterTests
         Assert.Equal(VhdFooter.FixedDiskType, ours.DiskType);
     }
 
+    [Requires(RealPart.QemuImg)]
     [Theory]
     [InlineData(1L << 20)]
     [InlineData(7L << 20)]

@@ -3,18 +3,21 @@ using System.Runtime.InteropServices;
 namespace RestoreAgents.PseudoDisk.Interop;
 
 /// <summary>
-/// What mounting needs on this host: the /dev/fuse device, libfuse3 and fusermount3 (used to unmount and to
-/// clear stale mounts). The locations are parameters so tests can show what a host without them is told.
+/// What mounting needs on this host: a platform whose struct layouts were checked (<see cref="FuseLayout"/>), the
+/// /dev/fuse device, libfuse3 and fusermount3 (used to unmount and to clear stale mounts). The locations and the
+/// architecture are parameters so tests can show what a host without them is told.
 /// </summary>
 internal sealed class FusePrerequisites(
     string devicePath = "/dev/fuse",
     string libraryName = LibFuse.LibraryName,
     string fusermountName = "fusermount3",
-    string? searchPath = null)
+    string? searchPath = null,
+    Architecture? architecture = null)
 {
     /// <summary>Throws <see cref="PseudoDiskUnavailableException"/> naming every missing part; returns fusermount3's path.</summary>
     public string Check()
     {
+        if (OperatingSystem.IsLinux()) FuseLayout.EnsureChecked(architecture ?? RuntimeInformation.ProcessArchitecture);
         var missing = new List<string>();
         if (!OperatingSystem.IsLinux())
             missing.Add($"FUSE runs on Linux only, this is {RuntimeInformation.OSDescription}");

@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace RestoreAgents.PseudoDisk.Interop;
 
 // Mirrors of the libfuse 3.14 structs (FUSE_USE_VERSION 314) on x86_64 Linux. Sizes and offsets were checked
-// against /usr/include/fuse3 with offsetof/sizeof; the comments give the C sizes.
+// against /usr/include/fuse3 with offsetof/sizeof; the comments give the C sizes, FuseStructLayoutTests pins them,
+// and FuseLayout refuses to mount on an architecture whose layout nobody checked.
 
 /// <summary>struct fuse_args (fuse_opt.h), 24 bytes.</summary>
 [StructLayout(LayoutKind.Sequential)]

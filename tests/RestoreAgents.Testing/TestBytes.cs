@@ -1,8 +1,9 @@
-namespace RestoreAgents.Cloud.Tests;
+namespace RestoreAgents.Testing;
 
-internal static class TestBytes
+/// <summary>Seeded test data.</summary>
+public static class TestBytes
 {
-    /// <summary>Seeded bytes with no zero byte, so a page that reads back as zeros cannot pass for written.</summary>
+    /// <summary>Bytes with no zero byte, so a byte that reads back as zero is a lost byte, never a written one.</summary>
     public static byte[] NonZero(int length, int seed)
     {
         var bytes = new byte[length];

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace RestoreAgents.Cloud.Tests;
+namespace RestoreAgents.Testing;
 
 /// <summary>A loopback port that accepts connections and never answers: a service that hangs.</summary>
-internal sealed class SilentEndpoint : IAsyncDisposable
+public sealed class SilentEndpoint : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly List<Socket> _held = [];
@@ -30,9 +30,9 @@ internal sealed class SilentEndpoint : IAsyncDisposable
             {
                 socket = await _listener.AcceptSocketAsync();
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
             {
-                return;
+                return; // stopped, also between two accepts ("Not listening")
             }
             lock (_held) _held.Add(socket);
         }
