@@ -73,28 +73,55 @@ public sealed class DestinationOptions
     }
 
     /// <summary>
-    /// The destination, checked by the same rules the data agent applies (a usage error otherwise); without
-    /// --blob, the container alone (its blob name is empty).
+    /// The credentials: --sas-url, else --connection-string or its environment variable; checked as the data agent
+    /// checks them (a usage error otherwise, never quoting the secret).
     /// </summary>
-    public PageBlobDestination Resolve(ParseResult parseResult)
+    public StorageCredentials ResolveCredentials(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
         var sasUrl = parseResult.GetValue(SasUrl);
         var connectionString = string.IsNullOrWhiteSpace(sasUrl)
             ? NullIfBlank(parseResult.GetValue(ConnectionString)) ?? _environment.Variables(ConnectionStringVariable)
             : null;
-        var destination = new PageBlobDestination(connectionString, NullIfBlank(sasUrl),
-            parseResult.GetValue(Container) ?? "", _withBlob ? parseResult.GetValue(Blob) ?? "" : "");
+        return AsUsage(() => StorageCredentials.From(connectionString, sasUrl));
+    }
+
+    /// <summary>
+    /// The container named by --container (or the SAS URL), checked by Azure's rules; no request sent. Its calls
+    /// retry as <see cref="CloudOptions"/> does by default.
+    /// </summary>
+    /// <param name="credentials">Credentials already resolved; by default, <see cref="ResolveCredentials"/>.</param>
+    public PageBlobContainer ResolveContainer(ParseResult parseResult, StorageCredentials? credentials = null)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        var account = new StorageAccountClient(credentials ?? ResolveCredentials(parseResult), new CloudOptions());
+        return AsUsage(() => account.GetContainer(parseResult.GetValue(Container)));
+    }
+
+    /// <summary>--blob, checked against Azure's rules for blob names (a usage error otherwise).</summary>
+    public string ResolveBlobName(ParseResult parseResult, PageBlobContainer container)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        ArgumentNullException.ThrowIfNull(container);
+        var blobName = parseResult.GetValue(Blob) ?? "";
+        return AsUsage(() =>
+        {
+            container.ValidateBlobName(blobName);
+            return blobName;
+        });
+    }
+
+    /// <summary>The same rules the data agent applies, as usage errors: the command line is what is wrong.</summary>
+    private static T AsUsage<T>(Func<T> resolve)
+    {
         try
         {
-            if (_withBlob) destination.Validate();
-            else destination.ValidateContainer();
+            return resolve();
         }
         catch (ArgumentException e)
         {
             throw new CliUsageException(e.Message, e);
         }
-        return destination;
     }
 
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
