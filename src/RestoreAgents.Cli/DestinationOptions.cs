@@ -73,41 +73,35 @@ public sealed class DestinationOptions
     }
 
     /// <summary>
-    /// The credentials: --sas-url, else --connection-string or its environment variable; checked as the data agent
-    /// checks them (a usage error otherwise, never quoting the secret).
+    /// The container named by --container (or the SAS URL), reached with --sas-url, else --connection-string or its
+    /// environment variable; all checked as the data agent checks them (a usage error otherwise, never quoting the
+    /// secret), without a request. Its calls retry as <see cref="CloudOptions"/> does by default.
     /// </summary>
-    public StorageCredentials ResolveCredentials(ParseResult parseResult)
+    public (StorageCredentials Credentials, PageBlobContainer Container) ResolveContainer(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
         var sasUrl = parseResult.GetValue(SasUrl);
         var connectionString = string.IsNullOrWhiteSpace(sasUrl)
             ? NullIfBlank(parseResult.GetValue(ConnectionString)) ?? _environment.Variables(ConnectionStringVariable)
             : null;
-        return AsUsage(() => StorageCredentials.From(connectionString, sasUrl));
+        return AsUsage(() =>
+        {
+            var credentials = StorageCredentials.From(connectionString, sasUrl);
+            var account = new StorageAccountClient(credentials, new CloudOptions());
+            return (credentials, account.GetContainer(parseResult.GetValue(Container)));
+        });
     }
 
-    /// <summary>
-    /// The container named by --container (or the SAS URL), checked by Azure's rules; no request sent. Its calls
-    /// retry as <see cref="CloudOptions"/> does by default.
-    /// </summary>
-    /// <param name="credentials">Credentials already resolved; by default, <see cref="ResolveCredentials"/>.</param>
-    public PageBlobContainer ResolveContainer(ParseResult parseResult, StorageCredentials? credentials = null)
+    /// <summary><see cref="ResolveContainer"/>, and --blob checked against Azure's rules for blob names.</summary>
+    public (StorageCredentials Credentials, PageBlobContainer Container, string BlobName) ResolveBlob(
+        ParseResult parseResult)
     {
-        ArgumentNullException.ThrowIfNull(parseResult);
-        var account = new StorageAccountClient(credentials ?? ResolveCredentials(parseResult), new CloudOptions());
-        return AsUsage(() => account.GetContainer(parseResult.GetValue(Container)));
-    }
-
-    /// <summary>--blob, checked against Azure's rules for blob names (a usage error otherwise).</summary>
-    public string ResolveBlobName(ParseResult parseResult, PageBlobContainer container)
-    {
-        ArgumentNullException.ThrowIfNull(parseResult);
-        ArgumentNullException.ThrowIfNull(container);
+        var (credentials, container) = ResolveContainer(parseResult);
         var blobName = parseResult.GetValue(Blob) ?? "";
         return AsUsage(() =>
         {
             container.ValidateBlobName(blobName);
-            return blobName;
+            return (credentials, container, blobName);
         });
     }
 

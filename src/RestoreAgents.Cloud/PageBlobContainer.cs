@@ -32,7 +32,7 @@ public sealed class PageBlobContainer
     public string AccountEndpoint => _location.AccountEndpoint;
 
     /// <summary>False when the credentials are a container SAS, which cannot create its container.</summary>
-    public bool CanCreate => !_usesContainerSas;
+    public bool CanBeCreated => !_usesContainerSas;
 
     /// <summary>Throws an <see cref="ArgumentException"/> unless Azure can keep a blob of this name. Sends no request.</summary>
     public void ValidateBlobName(string? blobName)
@@ -68,11 +68,11 @@ public sealed class PageBlobContainer
 
     /// <summary>Creates the container unless it exists (a connection string is needed; a container SAS cannot).</summary>
     /// <returns>True when the container was created, false when it was there.</returns>
-    /// <exception cref="ArgumentException">The credentials are a container SAS (see <see cref="CanCreate"/>).</exception>
+    /// <exception cref="ArgumentException">The credentials are a container SAS (see <see cref="CanBeCreated"/>).</exception>
     /// <exception cref="CloudDestinationException">The account refused or could not be reached.</exception>
     public async Task<bool> CreateIfMissingAsync(CancellationToken cancellationToken = default)
     {
-        if (!CanCreate)
+        if (!CanBeCreated)
             throw new ArgumentException("a container SAS URL cannot create its container; give a connection string");
         using var activity = CloudTelemetry.Start("container.create", _location.Url);
         try
@@ -105,7 +105,7 @@ public sealed class PageBlobContainer
         using var activity = CloudTelemetry.Start("page_blob.create", location.Url);
         try
         {
-            if (CanCreate)
+            if (CanBeCreated)
                 await _client.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))

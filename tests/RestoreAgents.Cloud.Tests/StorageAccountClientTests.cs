@@ -48,10 +48,10 @@ public sealed class StorageAccountClientTests
     }
 
     [Fact]
-    public void AContainer_CanCreateItself_OnlyThroughAConnectionString()
+    public void AContainer_CanBeCreated_OnlyThroughAConnectionString()
     {
-        Assert.True(Account().GetContainer("restores").CanCreate);
-        Assert.False(ThroughSas().GetContainer("").CanCreate);
+        Assert.True(Account().GetContainer("restores").CanBeCreated);
+        Assert.False(ThroughSas().GetContainer("").CanBeCreated);
     }
 
     [Theory]

@@ -19,8 +19,8 @@ public sealed class MediaAgentClientTests(AgentsFixture agents)
     public async Task DescribeAsync_TakesItsDeadlineFromTheInjectedClock()
     {
         using var channels = new AgentChannels(new AgentChannelOptions());
-        var onTime = new MediaAgentClient(channels.For(agents.MediaAgentUrl), agents.MediaAgentUrl, TimeProvider.System);
-        var late = new MediaAgentClient(channels.For(agents.MediaAgentUrl), agents.MediaAgentUrl, new HourLateClock());
+        var onTime = new MediaAgentClient(channels, agents.MediaAgentUrl, TimeProvider.System);
+        var late = new MediaAgentClient(channels, agents.MediaAgentUrl, new HourLateClock());
 
         var answered = await Assert.ThrowsAsync<RestoreRejectedException>(
             () => onTime.DescribeAsync("no-such-copy", TimeSpan.FromSeconds(30), CancellationToken.None));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using RestoreAgents.Cloud;
 
 namespace RestoreAgents.Cli.Commands;
 
@@ -30,8 +29,7 @@ public sealed class DownloadCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var container = _source.ResolveContainer(parseResult);
-        var blobName = _source.ResolveBlobName(parseResult, container);
+        var (_, container, blobName) = _source.ResolveBlob(parseResult);
         var output = parseResult.GetRequiredValue(_output);
         if (output.Exists && !parseResult.GetValue(_overwrite))
             throw new CliUsageException($"{output.FullName} exists; give --overwrite to replace it");

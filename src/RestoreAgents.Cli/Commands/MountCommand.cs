@@ -52,14 +52,14 @@ public sealed class MountCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var container = _container.ResolveContainer(parseResult);
+        var (_, container) = _container.ResolveContainer(parseResult);
         var cacheOptions = CacheOptions(parseResult);
         var mountPoint = MountPointPath(parseResult.GetRequiredValue(_mountPoint));
         var log = new MountLog(_environment);
 
         if (parseResult.GetValue(_createContainer))
         {
-            if (!container.CanCreate)
+            if (!container.CanBeCreated)
                 throw new CliUsageException("--create-container needs --connection-string: a container SAS cannot "
                     + "create its container");
             if (await container.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false))

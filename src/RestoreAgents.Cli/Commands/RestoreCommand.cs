@@ -1,5 +1,4 @@
 using System.CommandLine;
-using RestoreAgents.Caching;
 using RestoreAgents.Cli.Agents;
 using RestoreAgents.Cli.Rendering;
 using RestoreAgents.Cloud;
@@ -58,10 +57,8 @@ public sealed class RestoreCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var credentials = _destination.ResolveCredentials(parseResult);
-        var container = _destination.ResolveContainer(parseResult, credentials);
-        var request = BuildRequest(parseResult, credentials, container.Name,
-            _destination.ResolveBlobName(parseResult, container));
+        var (credentials, container, blobName) = _destination.ResolveBlob(parseResult);
+        var request = BuildRequest(parseResult, credentials, container.Name, blobName);
         var agent = _agents.DataAgent(parseResult.GetRequiredValue(_dataAgent));
         var started = await agent.CallAsync((client, options) => client.StartRestoreAsync(request, options),
             cancellationToken).ConfigureAwait(false);
@@ -102,7 +99,8 @@ public sealed class RestoreCommand : Command
                 message.ConnectionString = account.ConnectionString;
                 break;
             default:
-                throw new CliUsageException($"{credentials} cannot be sent to a data agent");
+                throw new CliUsageException($"{credentials} cannot be sent to a data agent: give a connection "
+                    + "string or a container SAS URL");
         }
 
         return new StartRestoreRequest

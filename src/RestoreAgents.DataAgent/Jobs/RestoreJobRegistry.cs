@@ -32,7 +32,7 @@ internal sealed class RestoreJobRegistry(
 
         var request = RestoreRequests.From(message, _options);
         // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
-        var media = new MediaAgentClient(channels.For(request.MediaAgent), request.MediaAgent, time);
+        var media = new MediaAgentClient(channels, request.MediaAgent, time);
         var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
 
         var job = new RestoreJob(NewJobId(), request, copy, Activity.Current?.Context ?? default);

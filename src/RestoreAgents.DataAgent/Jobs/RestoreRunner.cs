@@ -130,7 +130,7 @@ internal sealed class RestoreRunner(
     private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, CancellationToken cancellationToken)
     {
         using var activity = DataAgentTelemetry.Source.StartActivity("restore.stream");
-        var media = new MediaAgentClient(channels.For(job.Request.MediaAgent), job.Request.MediaAgent, time);
+        var media = new MediaAgentClient(channels, job.Request.MediaAgent, time);
         var waitingForCache = TimeSpan.Zero;
         long received = await media.StreamAsync(job.Copy, async (block, ct) =>
         {

@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 using Grpc.Core;
-using Grpc.Net.Client;
+using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.Protocol.V1;
 
@@ -8,12 +8,12 @@ namespace RestoreAgents.DataAgent.MediaAgents;
 
 /// <summary>
 /// The data agent's side of the media agent protocol: describes a copy and streams its blocks, checking every
-/// block's checksum and order, and turns transport failures into errors that name the media agent. It rides on a
-/// channel it does not own (from <see cref="Connections.AgentChannels"/>), so it is cheap to make per call.
+/// block's checksum and order, and turns transport failures into errors that name the media agent. It rides on the
+/// shared channel to its address, so it is cheap to make per call.
 /// </summary>
-internal sealed class MediaAgentClient(GrpcChannel channel, Uri address, TimeProvider time)
+internal sealed class MediaAgentClient(AgentChannels channels, Uri address, TimeProvider time)
 {
-    private readonly Protocol.V1.MediaAgent.MediaAgentClient _client = new(channel);
+    private readonly Protocol.V1.MediaAgent.MediaAgentClient _client = new(channels.For(address));
 
     public Uri Address { get; } = address;
 
