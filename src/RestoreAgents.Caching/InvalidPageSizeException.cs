@@ -4,8 +4,7 @@ namespace RestoreAgents.Caching;
 public sealed class InvalidPageSizeException : ArgumentException
 {
     public InvalidPageSizeException(long pageSize)
-        : base($"page size {pageSize} is not a multiple of {PageCacheOptions.SectorSize} between "
-            + $"{PageCacheOptions.SectorSize} and {PageCacheOptions.MaxPageSize} (4 MiB, the largest Azure Put Page)")
+        : base($"page size {pageSize} is not {PageBlobRules.PageSizeRule}")
     {
         PageSize = pageSize;
     }

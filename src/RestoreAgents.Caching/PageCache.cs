@@ -69,9 +69,9 @@ public sealed partial class PageCache : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(blob);
         ArgumentException.ThrowIfNullOrEmpty(name);
         options.Validate();
-        if (diskSize < 0 || diskSize % PageCacheOptions.SectorSize != 0)
+        if (diskSize < 0 || diskSize % PageBlobRules.SectorSize != 0)
             throw new ArgumentException(
-                $"disk size {diskSize} of '{name}' is not a multiple of {PageCacheOptions.SectorSize} bytes",
+                $"disk size {diskSize} of '{name}' is not a multiple of {PageBlobRules.SectorSize} bytes",
                 nameof(diskSize));
         if (diskSize > blob.Size)
             throw new ArgumentException(

@@ -3,13 +3,7 @@ namespace RestoreAgents.Caching;
 /// <summary>How a <see cref="PageCache"/> is shaped: its page size, its room on disk, and its upload parallelism.</summary>
 public sealed class PageCacheOptions
 {
-    /// <summary>Azure page blobs are written in whole 512-byte pages.</summary>
-    public const int SectorSize = 512;
-
-    /// <summary>The largest range one Azure Put Page call takes: 4 MiB.</summary>
-    public const int MaxPageSize = 4 * 1024 * 1024;
-
-    public const int DefaultPageSize = MaxPageSize;
+    public const int DefaultPageSize = PageBlobRules.MaxPutPageBytes;
 
     public const long DefaultCapacityBytes = 256L * 1024 * 1024;
 
@@ -27,17 +21,10 @@ public sealed class PageCacheOptions
     /// <summary>How many pages are uploaded at once.</summary>
     public int UploadParallelism { get; set; } = DefaultUploadParallelism;
 
-    /// <summary>Throws <see cref="InvalidPageSizeException"/> unless the size is one Azure can write in one call.</summary>
-    public static void ValidatePageSize(long pageSize)
-    {
-        if (pageSize < SectorSize || pageSize > MaxPageSize || pageSize % SectorSize != 0)
-            throw new InvalidPageSizeException(pageSize);
-    }
-
     /// <summary>Throws an <see cref="ArgumentException"/> that names the first setting that cannot work.</summary>
     public void Validate()
     {
-        ValidatePageSize(PageSize);
+        PageBlobRules.ValidatePageSize(PageSize);
         if (CapacityBytes < PageSize)
             throw new ArgumentException(
                 $"cache capacity {CapacityBytes} bytes is smaller than one page of {PageSize} bytes", nameof(CapacityBytes));

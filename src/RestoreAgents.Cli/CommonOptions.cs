@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using RestoreAgents.Caching;
 using RestoreAgents.Cli.Agents;
 
 namespace RestoreAgents.Cli;
@@ -43,6 +44,21 @@ public static class CommonOptions
             return bytes;
         },
     };
+
+    /// <summary>--page-size of restore and mount, checked by Azure's rule so a typo costs no round trip.</summary>
+    /// <param name="defaultNote">What applies without the option, e.g. "default 4MiB".</param>
+    public static Option<long?> PageSize(string defaultNote) =>
+        Size("--page-size", $"Cloud page size: a multiple of 512 up to 4MiB ({defaultNote}).", PageSizeProblem);
+
+    private static string? PageSizeProblem(long size, string typed)
+    {
+        if (PageBlobRules.IsValidPageSize(size)) return null;
+        // 4MB is 4,000,000 bytes, not a multiple of 512: say so rather than leave the reader puzzled.
+        var hint = new[] { "kb", "mb", "gb", "tb" }.Any(u => typed.EndsWith(u, StringComparison.OrdinalIgnoreCase))
+            ? "; KB and MB are decimal units, write KiB or MiB"
+            : "";
+        return $"page size {size} is not {PageBlobRules.PageSizeRule}{hint}";
+    }
 
     /// <summary>A job id argument; a token that starts with '-' is a mistyped option, not a job.</summary>
     public static Argument<string?> JobId(string description, bool required = true)

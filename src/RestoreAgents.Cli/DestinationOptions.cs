@@ -73,28 +73,49 @@ public sealed class DestinationOptions
     }
 
     /// <summary>
-    /// The destination, checked by the same rules the data agent applies (a usage error otherwise); without
-    /// --blob, the container alone (its blob name is empty).
+    /// The container named by --container (or the SAS URL), reached with --sas-url, else --connection-string or its
+    /// environment variable; all checked as the data agent checks them (a usage error otherwise, never quoting the
+    /// secret), without a request. Its calls retry as <see cref="CloudOptions"/> does by default.
     /// </summary>
-    public PageBlobDestination Resolve(ParseResult parseResult)
+    public (StorageCredentials Credentials, PageBlobContainer Container) ResolveContainer(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
         var sasUrl = parseResult.GetValue(SasUrl);
         var connectionString = string.IsNullOrWhiteSpace(sasUrl)
             ? NullIfBlank(parseResult.GetValue(ConnectionString)) ?? _environment.Variables(ConnectionStringVariable)
             : null;
-        var destination = new PageBlobDestination(connectionString, NullIfBlank(sasUrl),
-            parseResult.GetValue(Container) ?? "", _withBlob ? parseResult.GetValue(Blob) ?? "" : "");
+        return AsUsage(() =>
+        {
+            var credentials = StorageCredentials.From(connectionString, sasUrl);
+            var account = new StorageAccountClient(credentials, new CloudOptions());
+            return (credentials, account.GetContainer(parseResult.GetValue(Container)));
+        });
+    }
+
+    /// <summary><see cref="ResolveContainer"/>, and --blob checked against Azure's rules for blob names.</summary>
+    public (StorageCredentials Credentials, PageBlobContainer Container, string BlobName) ResolveBlob(
+        ParseResult parseResult)
+    {
+        var (credentials, container) = ResolveContainer(parseResult);
+        var blobName = parseResult.GetValue(Blob) ?? "";
+        return AsUsage(() =>
+        {
+            container.ValidateBlobName(blobName);
+            return (credentials, container, blobName);
+        });
+    }
+
+    /// <summary>The same rules the data agent applies, as usage errors: the command line is what is wrong.</summary>
+    private static T AsUsage<T>(Func<T> resolve)
+    {
         try
         {
-            if (_withBlob) destination.Validate();
-            else destination.ValidateContainer();
+            return resolve();
         }
         catch (ArgumentException e)
         {
             throw new CliUsageException(e.Message, e);
         }
-        return destination;
     }
 
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;

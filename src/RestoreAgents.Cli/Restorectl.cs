@@ -32,12 +32,14 @@ public static class Restorectl
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit code (see <see cref="ExitCodes"/>).</summary>
+    /// <param name="agents">The agent clients to use (and keep); by default, ones made and disposed here.</param>
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, AgentClientFactory? agents = null,
         bool handleProcessTermination = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
-        var root = CreateRootCommand(environment, agents ?? new AgentClientFactory());
+        using var ownAgents = agents is null ? new AgentClientFactory() : null;
+        var root = CreateRootCommand(environment, agents ?? ownAgents!);
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.Action is ParseErrorAction)
         {

@@ -11,25 +11,19 @@ namespace RestoreAgents.Cloud;
 /// The page blob of a restore. Writes are whole 512-byte pages, at most 4 MiB a call, each
 /// sent with its MD5 so the service rejects a page that changed on the way. Failures surface as
 /// <see cref="CloudDestinationException"/>s that name the blob and, for page I/O, the offset.
-/// Made by <see cref="PageBlobStoreFactory"/>.
+/// Handed out by <see cref="PageBlobContainer"/>; the rules it checks are <see cref="PageBlobRules"/>.
 /// </summary>
 public sealed class AzurePageBlob : IPageBlob
 {
-    /// <summary>Page blobs are written in whole pages of this many bytes.</summary>
-    public const int PageBytes = 512;
-
-    /// <summary>The most bytes one Put Page takes: 4 MiB.</summary>
-    public const int MaxWriteBytes = 4 * 1024 * 1024;
-
     private readonly PageBlobClient _client;
     private readonly BlobLocation _location;
     private readonly CloudErrors _errors;
 
-    internal AzurePageBlob(PageBlobClient client, long size, BlobLocation location, CloudOptions options)
+    internal AzurePageBlob(PageBlobClient client, long size, BlobLocation location, CloudErrors errors)
     {
         _client = client;
         _location = location;
-        _errors = new CloudErrors(location, options);
+        _errors = errors;
         Size = size;
     }
 
@@ -48,25 +42,19 @@ public sealed class AzurePageBlob : IPageBlob
     public ValueTask WritePagesAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         // Azurite takes writes that Azure refuses, so these checks are ours and come before any request.
-        if (data.Length > MaxWriteBytes)
-            throw new ArgumentException(
-                $"write of {data.Length} bytes at offset {offset} to {Name} is larger than {MaxWriteBytes} bytes "
-                + "(4 MiB), the most one Azure Put Page takes", nameof(data));
-        CheckPages("write", offset, data.Length, nameof(data));
+        PageBlobRules.ValidatePutPage(offset, data.Length, Size, Name);
         return WriteAsync(offset, data, cancellationToken);
     }
 
     public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (offset < 0 || offset > Size - buffer.Length)
-            throw new ArgumentOutOfRangeException(nameof(offset), offset,
-                $"read of {buffer.Length} bytes at offset {offset} is outside {Name} of {Size} bytes");
+        PageBlobRules.ValidateRange("read", offset, buffer.Length, Size, Name);
         return buffer.IsEmpty ? ValueTask.CompletedTask : ReadRangeAsync(offset, buffer, cancellationToken);
     }
 
     public ValueTask ClearPagesAsync(long offset, long length, CancellationToken cancellationToken = default)
     {
-        CheckPages("clear", offset, length, nameof(length));
+        PageBlobRules.ValidatePages("clear", offset, length, Size, Name);
         return ClearAsync(offset, length, cancellationToken);
     }
 
@@ -107,18 +95,23 @@ public sealed class AzurePageBlob : IPageBlob
     }
 
     /// <summary>Deletes the blob (with any snapshots); a blob already gone counts as deleted.</summary>
-    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    public Task DeleteAsync(CancellationToken cancellationToken = default) =>
+        DeleteAsync(_client, _location, _errors, cancellationToken);
+
+    /// <summary>The delete of <see cref="DeleteAsync(CancellationToken)"/> and of <see cref="PageBlobContainer.DeletePageBlobAsync"/>.</summary>
+    internal static async Task DeleteAsync(PageBlobClient client, BlobLocation location, CloudErrors errors,
+        CancellationToken cancellationToken)
     {
-        using var activity = CloudTelemetry.Start("page_blob.delete", Name);
+        using var activity = CloudTelemetry.Start("page_blob.delete", location.Url);
         try
         {
-            await _client.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)
+            await client.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
             CloudTelemetry.Fail(activity, e);
-            throw _errors.Translate(e, "delete", sasPermissions: "delete (d)");
+            throw errors.Translate(e, "delete", sasPermissions: "delete (d)");
         }
     }
 
@@ -173,17 +166,5 @@ public sealed class AzurePageBlob : IPageBlob
         {
             throw _errors.Translate(e, $"clear {length} bytes at offset {offset} of", offset);
         }
-    }
-
-    private void CheckPages(string what, long offset, long length, string lengthName)
-    {
-        if (offset % PageBytes != 0 || length % PageBytes != 0 || length <= 0)
-            throw new ArgumentException(
-                $"{what} of {length} bytes at offset {offset} to {Name} is not whole pages: the offset and the "
-                + $"length must be multiples of {PageBytes} and the length more than 0",
-                offset % PageBytes != 0 ? nameof(offset) : lengthName);
-        if (offset < 0 || offset > Size - length)
-            throw new ArgumentOutOfRangeException(nameof(offset), offset,
-                $"{what} of {length} bytes at offset {offset} is outside {Name} of {Size} bytes");
     }
 }

@@ -10,12 +10,12 @@ internal sealed record BlobLocation(string AccountEndpoint, string Container, st
     public static BlobLocation From(Uri containerUri, Uri blobUri, string container, string blobName,
         bool usesContainerSas)
     {
-        var containerUrl = PageBlobDestination.WithoutQuery(containerUri).TrimEnd('/');
+        var containerUrl = StorageCredentials.WithoutQuery(containerUri).TrimEnd('/');
         var endpoint = containerUrl.EndsWith("/" + container, StringComparison.Ordinal)
             ? containerUrl[..^(container.Length + 1)]
             : containerUrl;
         return new BlobLocation(endpoint, container, blobName,
-            PageBlobDestination.WithoutQuery(blobUri), usesContainerSas);
+            StorageCredentials.WithoutQuery(blobUri), usesContainerSas);
     }
 
     /// <summary>The container itself (no blob), for calls such as listing its blobs.</summary>

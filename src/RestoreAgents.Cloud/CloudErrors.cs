@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Azure;
+using Azure.Storage.Blobs.Models;
 
 namespace RestoreAgents.Cloud;
 
@@ -57,38 +58,40 @@ internal sealed class CloudErrors(BlobLocation location, CloudOptions options)
     private CloudDestinationException FromAnswer(RequestFailedException answer, string action, long? offset,
         bool createdIfNoneMatch, string sasPermissions)
     {
-        var code = answer.ErrorCode;
         var status = answer.Status;
-        var said = code is null ? $"{status}" : $"{status} {code}";
-        var (failure, cause) = (status, code) switch
+        var said = answer.ErrorCode is null ? $"{status}" : $"{status} {answer.ErrorCode}";
+        // Lifted comparisons: a null code (no x-ms-error-code header) equals none of the SDK's codes.
+        // (BlobErrorCode converts from string implicitly, null included, and throws on it: hence the explicit type.)
+        BlobErrorCode? code = answer.ErrorCode is { } text ? new BlobErrorCode(text) : default(BlobErrorCode?);
+        var (failure, cause) = status switch
         {
-            (401 or 403, "AuthorizationPermissionMismatch" or "AuthorizationResourceTypeMismatch")
-                when location.UsesContainerSas =>
+            401 or 403 when location.UsesContainerSas && (code == BlobErrorCode.AuthorizationPermissionMismatch
+                    || code == BlobErrorCode.AuthorizationResourceTypeMismatch) =>
                 (CloudFailure.AccessDenied,
                     $"the SAS does not allow this ({said}); it needs {sasPermissions} permissions"),
-            (401 or 403, _) when location.UsesContainerSas =>
+            401 or 403 when location.UsesContainerSas =>
                 (CloudFailure.AccessDenied,
                     $"access was denied ({said}); check that the SAS is for this container, has not expired, "
                     + $"and grants {sasPermissions} permissions"),
-            (401 or 403, _) =>
+            401 or 403 =>
                 (CloudFailure.AccessDenied,
                     $"access was denied ({said}); check the account name and key in the connection string "
                     + "(and that this host's clock is right)"),
-            (404, "ContainerNotFound") when location.UsesContainerSas =>
+            404 when code == BlobErrorCode.ContainerNotFound && location.UsesContainerSas =>
                 (CloudFailure.ContainerNotFound,
                     $"the container does not exist ({said}); a container SAS cannot create it, so create it first"),
-            (404, "ContainerNotFound") =>
+            404 when code == BlobErrorCode.ContainerNotFound =>
                 (CloudFailure.ContainerNotFound, $"the container does not exist ({said})"),
-            (404, "BlobNotFound") =>
+            404 when code == BlobErrorCode.BlobNotFound =>
                 (CloudFailure.BlobNotFound, $"the blob does not exist ({said})"),
-            (404, _) =>
+            404 =>
                 (CloudFailure.Rejected, $"not found ({said}); check the account endpoint, container and blob names"),
-            (409, "BlobAlreadyExists") or (412, _) when createdIfNoneMatch =>
+            409 or 412 when createdIfNoneMatch && (status == 412 || code == BlobErrorCode.BlobAlreadyExists) =>
                 (CloudFailure.BlobAlreadyExists,
                     $"the blob already exists ({said}); restore with overwrite to replace it"),
-            (409, "BlobAlreadyExists") =>
+            409 when code == BlobErrorCode.BlobAlreadyExists =>
                 (CloudFailure.BlobAlreadyExists, $"the blob already exists ({said})"),
-            (408 or 429 or >= 500, _) =>
+            408 or 429 or >= 500 =>
                 (CloudFailure.ServiceBusy,
                     $"the storage service is busy or failing ({said}), still after {Retries()}; try again later"),
             _ =>
@@ -96,7 +99,8 @@ internal sealed class CloudErrors(BlobLocation location, CloudOptions options)
         };
         // The service's error text stays out: it can quote the request's signature.
         return new CloudDestinationException(Message(action, cause), failure, location.AccountEndpoint,
-            location.Container, location.BlobName, offset, status, code, answer.GetRawResponse()?.Headers.RequestId);
+            location.Container, location.BlobName, offset, status, answer.ErrorCode,
+            answer.GetRawResponse()?.Headers.RequestId);
     }
 
     private CloudDestinationException Create(CloudFailure failure, string action, long? offset, string cause,

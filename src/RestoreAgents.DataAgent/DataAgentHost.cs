@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
+using RestoreAgents.Connections;
+using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
 using RestoreAgents.Hosting;
-
-using RestoreAgents.DataAgent.Disks;
 
 namespace RestoreAgents.DataAgent;
 
@@ -21,6 +21,9 @@ public static class DataAgentHost
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>, DataAgentOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
+        // One channel per media agent, shared by every job; disposed with the host.
+        builder.Services.AddSingleton(services => new AgentChannels(
+            services.GetRequiredService<IOptions<DataAgentOptions>>().Value.MediaAgentChannels));
         builder.Services.AddSingleton<DirectRestoreDiskFactory>();
         builder.Services.AddSingleton<FuseRestoreDiskFactory>();
         builder.Services.AddSingleton<IRestoreDiskFactory>(services =>

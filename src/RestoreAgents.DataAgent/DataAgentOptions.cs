@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using RestoreAgents.Caching;
+using RestoreAgents.Connections;
 
 namespace RestoreAgents.DataAgent;
 
@@ -6,19 +8,17 @@ namespace RestoreAgents.DataAgent;
 public sealed class DataAgentOptions
 {
     public const string Section = "DataAgent";
-    public const long DefaultCacheSizeBytes = 256L * 1024 * 1024;
-    public const int DefaultPageSizeBytes = 4 * 1024 * 1024;
+    public const long DefaultCacheSizeBytes = PageCacheOptions.DefaultCapacityBytes;
+    public const int DefaultPageSizeBytes = PageCacheOptions.DefaultPageSize;
 
     /// <summary>Folder of the page cache files; each job uses a folder of its own below it.</summary>
     [Required(ErrorMessage = "DataAgent:CacheDirectory is required: a local folder for the page cache.")]
     public string CacheDirectory { get; set; } = "";
 
-    /// <summary>Bytes of cache a job gets unless its request says otherwise.</summary>
-    [Range(512, long.MaxValue, ErrorMessage = "DataAgent:CacheSizeBytes must be at least one page.")]
+    /// <summary>Bytes of cache a job gets unless its request says otherwise: at least one page.</summary>
     public long CacheSizeBytes { get; set; } = DefaultCacheSizeBytes;
 
-    /// <summary>Cloud page size a job gets unless its request says otherwise (a multiple of 512, at most 4 MiB).</summary>
-    [Range(512, DefaultPageSizeBytes, ErrorMessage = "DataAgent:PageSizeBytes must be between 512 and 4194304.")]
+    /// <summary>Cloud page size a job gets unless its request says otherwise (<see cref="PageBlobRules.PageSizeRule"/>).</summary>
     public int PageSizeBytes { get; set; } = DefaultPageSizeBytes;
 
     /// <summary>Put Page calls in flight per job.</summary>
@@ -50,4 +50,14 @@ public sealed class DataAgentOptions
 
     /// <summary>Retries and timeouts of the cloud calls.</summary>
     public Cloud.CloudOptions Cloud { get; set; } = new();
+
+    /// <summary>
+    /// The gRPC channels to media agents (one per address, shared by every job): connect timeout, keep-alive
+    /// pings, and the largest message, a block of at most 1 MiB.
+    /// </summary>
+    public AgentChannelOptions MediaAgentChannels { get; set; } = new()
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+        MaxReceiveMessageSize = 1024 * 1024,
+    };
 }

@@ -1,28 +1,40 @@
 using Microsoft.Extensions.Options;
+using RestoreAgents.Caching;
 
 namespace RestoreAgents.DataAgent;
 
 /// <summary>
-/// The checks data annotations cannot express: the nested cloud settings and the mount path. Runs at start, so a
-/// bad setting stops the agent with its name instead of failing the first job.
+/// The checks data annotations cannot express: Azure's page-size rule, the nested cloud and channel settings, and
+/// the mount path. Runs at start, so a bad setting stops the agent with its name instead of failing the first job.
 /// </summary>
 internal sealed class DataAgentOptionsValidator : IValidateOptions<DataAgentOptions>
 {
     public ValidateOptionsResult Validate(string? name, DataAgentOptions options)
     {
         var failures = new List<string>();
-        try
-        {
-            options.Cloud.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            failures.Add($"DataAgent:Cloud: {e.Message}");
-        }
+        if (!PageBlobRules.IsValidPageSize(options.PageSizeBytes))
+            failures.Add($"DataAgent:PageSizeBytes is {options.PageSizeBytes}; it must be {PageBlobRules.PageSizeRule}");
+        if (options.CacheSizeBytes < options.PageSizeBytes)
+            failures.Add($"DataAgent:CacheSizeBytes is {options.CacheSizeBytes}; it must be at least one page of "
+                + $"DataAgent:PageSizeBytes ({options.PageSizeBytes})");
+        Nested("DataAgent:Cloud", options.Cloud.Validate, failures);
+        Nested("DataAgent:MediaAgentChannels", options.MediaAgentChannels.Validate, failures);
         if (options.PseudoDisk == PseudoDiskMode.Fuse && string.IsNullOrWhiteSpace(options.MountPath))
             failures.Add("DataAgent:MountPath is required when DataAgent:PseudoDisk is fuse");
         if (options.MediaAgentTimeout <= TimeSpan.Zero)
             failures.Add($"DataAgent:MediaAgentTimeout is {options.MediaAgentTimeout}; it must be positive");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Nested(string section, Action validate, List<string> failures)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException e)
+        {
+            failures.Add($"{section}: {e.Message}");
+        }
     }
 }

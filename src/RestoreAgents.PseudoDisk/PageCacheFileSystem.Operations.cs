@@ -145,8 +145,8 @@ public sealed partial class PageCacheFileSystem
             }
             if (length == 0) return 0;
             if (!file.OwnedByFactory || _factory is null) return -Errno.EACCES;
-            if (length % PageCacheOptions.SectorSize != 0) return -Errno.EINVAL;
-            if (length > MaxCreatedDiskSize) return -Errno.EFBIG;
+            if (length % PageBlobRules.SectorSize != 0) return -Errno.EINVAL;
+            if (length > PageBlobRules.MaxBlobBytes) return -Errno.EFBIG;
             try
             {
                 // The factory may create a page blob: a FUSE thread has nothing else to do meanwhile.
@@ -267,8 +267,8 @@ public sealed partial class PageCacheFileSystem
                 foreach (var file in folder.Files.Values)
                     total += file.Length;
         }
-        volume = new PseudoDiskVolumeInfo(total, _factory is null ? 0 : MaxCreatedDiskSize,
-            PageCacheOptions.SectorSize * 8, PseudoDiskNames.MaxNameBytes);
+        volume = new PseudoDiskVolumeInfo(total, _factory is null ? 0 : PageBlobRules.MaxBlobBytes,
+            PageBlobRules.SectorSize * 8, PseudoDiskNames.MaxNameBytes);
         return 0;
     }
 

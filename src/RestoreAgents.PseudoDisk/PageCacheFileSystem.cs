@@ -18,9 +18,6 @@ namespace RestoreAgents.PseudoDisk;
 /// </remarks>
 public sealed partial class PageCacheFileSystem : IPseudoDiskFileSystem
 {
-    /// <summary>The largest disk a factory may be asked for: 8 TiB, the largest Azure page blob.</summary>
-    public const long MaxCreatedDiskSize = 8L << 40;
-
     private const int MaxPathChars = 1024;
 
     private readonly IDiskFactory? _factory;

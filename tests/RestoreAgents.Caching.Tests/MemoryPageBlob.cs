@@ -71,9 +71,7 @@ internal sealed class MemoryPageBlob : IPageBlob
 
     public async ValueTask WritePagesAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        CheckAzureRules("Put Page", offset, data.Length);
-        if (data.Length > PageCacheOptions.MaxPageSize)
-            throw new ArgumentException($"Put Page of {data.Length} bytes is over 4 MiB");
+        PageBlobRules.ValidatePutPage(offset, data.Length, Size, Name);
         Task? hold;
         Exception? failure;
         lock (_gate)
@@ -97,8 +95,7 @@ internal sealed class MemoryPageBlob : IPageBlob
 
     public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (offset < 0 || offset + buffer.Length > Size)
-            throw new ArgumentOutOfRangeException(nameof(offset), $"read of {buffer.Length} at {offset} outside the blob");
+        PageBlobRules.ValidateRange("read", offset, buffer.Length, Size, Name);
         lock (_gate)
         {
             _reads++;
@@ -109,7 +106,7 @@ internal sealed class MemoryPageBlob : IPageBlob
 
     public ValueTask ClearPagesAsync(long offset, long length, CancellationToken cancellationToken = default)
     {
-        CheckAzureRules("Clear Page", offset, length);
+        PageBlobRules.ValidatePages("clear", offset, length, Size, Name);
         lock (_gate)
         {
             _bytes.AsSpan((int)offset, (int)length).Clear();
@@ -117,14 +114,6 @@ internal sealed class MemoryPageBlob : IPageBlob
         }
         Notify();
         return ValueTask.CompletedTask;
-    }
-
-    private void CheckAzureRules(string call, long offset, long length)
-    {
-        if (offset % 512 != 0 || length % 512 != 0 || length <= 0)
-            throw new ArgumentException($"{call} of {length} bytes at {offset} is not whole aligned 512-byte pages");
-        if (offset < 0 || offset + length > Size)
-            throw new ArgumentOutOfRangeException(nameof(offset), $"{call} of {length} bytes at {offset} is outside the blob");
     }
 
     private void Notify()

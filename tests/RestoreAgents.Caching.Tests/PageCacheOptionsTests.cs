@@ -4,32 +4,6 @@ namespace RestoreAgents.Caching.Tests;
 
 public sealed class PageCacheOptionsTests
 {
-    [Theory]
-    [InlineData(1000)]
-    [InlineData(0)]
-    [InlineData(8L * 1024 * 1024)]
-    [InlineData(513)]
-    [InlineData(-512)]
-    [InlineData(4L * 1024 * 1024 + 512)]
-    public void ValidatePageSize_RejectsSizesAzureCannotWriteInOneCall_WithTheRule(long pageSize)
-    {
-        var e = Assert.Throws<InvalidPageSizeException>(() => PageCacheOptions.ValidatePageSize(pageSize));
-
-        Assert.Equal(
-            $"page size {pageSize} is not a multiple of 512 between 512 and 4194304 (4 MiB, the largest Azure Put Page)",
-            e.Message);
-        Assert.Equal(pageSize, e.PageSize);
-        Assert.IsAssignableFrom<ArgumentException>(e);
-    }
-
-    [Theory]
-    [InlineData(512)]
-    [InlineData(1536)]
-    [InlineData(4096)]
-    [InlineData(4L * 1024 * 1024)]
-    public void ValidatePageSize_AcceptsMultiplesOf512UpTo4MiB(long pageSize) =>
-        PageCacheOptions.ValidatePageSize(pageSize);
-
     [Fact]
     public void Options_DefaultTo4MiBPages_256MiBCache_8Uploads()
     {

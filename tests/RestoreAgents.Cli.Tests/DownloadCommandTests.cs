@@ -20,9 +20,9 @@ public sealed class DownloadCommandTests(AzuriteFixture azurite) : IDisposable
         var blobName = $"disk-{Guid.NewGuid():N}.vhd";
         var data = new byte[64 * 1024];
         new Random(3).NextBytes(data);
-        var blob = await PageBlobStoreFactory.CreateAsync(
-            new PageBlobDestination(azurite.ConnectionString, null, "downloads", blobName), 1024 * 1024,
-            overwrite: false, new CloudOptions());
+        var blob = await new StorageAccountClient(new ConnectionStringCredentials(azurite.ConnectionString),
+                new CloudOptions())
+            .GetContainer("downloads").CreatePageBlobAsync(blobName, 1024 * 1024, overwrite: false);
         await blob.WritePagesAsync(512 * 1024, data);
         var output = _work.Combine("restored.vhd");
 

@@ -17,7 +17,8 @@ public sealed class AzurePageBlobTests(AzuriteFixture azurite)
     {
         var options = new CloudOptions();
         recorder?.AddTo(options);
-        return await PageBlobStoreFactory.CreateAsync(_account.NewDestination(), size, overwrite: false, options);
+        return await _account.NewContainer(options: options)
+            .CreatePageBlobAsync(AzuriteAccount.NewBlobName(), size, overwrite: false);
     }
 
     [Fact]
@@ -262,7 +263,7 @@ public sealed class AzurePageBlobTests(AzuriteFixture azurite)
         var container = await _account.CreateContainerAsync();
         var sasUrl = _account.ContainerSasUrl(container,
             BlobContainerSasPermissions.Read | BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write);
-        var destination = new PageBlobDestination(null, sasUrl, container, AzuriteAccount.NewBlobName());
+        var throughSas = AzuriteAccount.ThroughSas(sasUrl);
         var spans = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
@@ -273,7 +274,7 @@ public sealed class AzurePageBlobTests(AzuriteFixture azurite)
         };
         ActivitySource.AddActivityListener(listener);
 
-        var store = await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new CloudOptions());
+        var store = await throughSas.CreatePageBlobAsync(AzuriteAccount.NewBlobName(), MiB, overwrite: false);
 
         var span = Assert.Single(spans, s => (string?)s.GetTagItem("restoreagents.blob") == store.Name);
         Assert.Equal("page_blob.create", span.OperationName);

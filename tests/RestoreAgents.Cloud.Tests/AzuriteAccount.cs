@@ -5,7 +5,7 @@ using RestoreAgents.Testing;
 
 namespace RestoreAgents.Cloud.Tests;
 
-/// <summary>Destinations in the collection's Azurite: a fresh container per test, connection strings and SAS URLs.</summary>
+/// <summary>Containers in the collection's Azurite: a fresh one per test, through connection strings and SAS URLs.</summary>
 internal sealed class AzuriteAccount(AzuriteFixture azurite)
 {
     public string ConnectionString => azurite.ConnectionString;
@@ -16,8 +16,17 @@ internal sealed class AzuriteAccount(AzuriteFixture azurite)
 
     public static string NewBlobName() => $"restores/disk-{Guid.NewGuid():N}.vhd";
 
-    public PageBlobDestination NewDestination(string? container = null, string? blobName = null) =>
-        new(ConnectionString, null, container ?? NewContainerName(), blobName ?? NewBlobName());
+    /// <summary>The account's client through its connection string; <paramref name="options"/> default to the contract's.</summary>
+    public StorageAccountClient Account(CloudOptions? options = null) =>
+        new(new ConnectionStringCredentials(ConnectionString), options ?? new CloudOptions());
+
+    /// <summary>A container of the account (a fresh name unless given); not created.</summary>
+    public PageBlobContainer NewContainer(string? name = null, CloudOptions? options = null) =>
+        Account(options).GetContainer(name ?? NewContainerName());
+
+    /// <summary>A container reached through a SAS URL of it, as a restore with --sas-url reaches it.</summary>
+    public static PageBlobContainer ThroughSas(string sasUrl, CloudOptions? options = null) =>
+        new StorageAccountClient(new ContainerSasCredentials(sasUrl), options ?? new CloudOptions()).GetContainer("");
 
     public BlobContainerClient Container(string name) => new(ConnectionString, name);
 

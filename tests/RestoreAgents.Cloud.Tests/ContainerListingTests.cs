@@ -22,8 +22,7 @@ public sealed class ContainerListingTests(AzuriteFixture azurite)
         await client.GetBlobClient("notes.txt").UploadAsync(BinaryData.FromString("hello"));
         await client.GetAppendBlobClient("log").CreateAsync();
 
-        var blobs = await PageBlobStoreFactory.ListBlobsAsync(
-            _account.NewDestination(container, blobName: ""), new CloudOptions());
+        var blobs = await _account.NewContainer(container).ListBlobsAsync();
 
         Assert.Equal(
             [new ContainerBlob("log", "append", 0), new ContainerBlob("notes.txt", "block", 5),
@@ -35,15 +34,15 @@ public sealed class ContainerListingTests(AzuriteFixture azurite)
     [Fact]
     public async Task ListBlobsAsync_OfAMissingContainer_SaysSo_WithoutCreatingIt()
     {
-        var destination = _account.NewDestination(blobName: "");
+        var container = _account.NewContainer();
 
-        var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.ListBlobsAsync(destination, new CloudOptions()));
+        var e = await Assert.ThrowsAsync<CloudDestinationException>(() => container.ListBlobsAsync());
 
         Assert.Equal(CloudFailure.ContainerNotFound, e.Failure);
-        Assert.StartsWith($"Could not list the blobs of container '{destination.Container}' at {_account.BlobEndpoint}:",
+        Assert.Equal("ContainerNotFound", e.ErrorCode);
+        Assert.StartsWith($"Could not list the blobs of container '{container.Name}' at {_account.BlobEndpoint}:",
             e.Message);
-        Assert.False((await _account.Container(destination.Container).ExistsAsync()).Value);
+        Assert.False((await _account.Container(container.Name).ExistsAsync()).Value);
     }
 
     [Fact]
@@ -53,8 +52,7 @@ public sealed class ContainerListingTests(AzuriteFixture azurite)
         var sasUrl = _account.ContainerSasUrl(container, BlobContainerSasPermissions.Read);
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.ListBlobsAsync(new PageBlobDestination(null, sasUrl, "", ""),
-                AzuriteAccount.QuickRetries()));
+            AzuriteAccount.ThroughSas(sasUrl, AzuriteAccount.QuickRetries()).ListBlobsAsync());
 
         Assert.Equal(CloudFailure.AccessDenied, e.Failure);
         Assert.Contains("list (l)", e.Message);
@@ -62,41 +60,58 @@ public sealed class ContainerListingTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CreateContainerIfMissingAsync_CreatesItOnce_AndRefusesASasUrl()
+    public async Task CreateIfMissingAsync_CreatesItOnce_AndRefusesASasUrl()
     {
-        var destination = _account.NewDestination(blobName: "");
+        var container = _account.NewContainer();
 
-        Assert.True(await PageBlobStoreFactory.CreateContainerIfMissingAsync(destination, new CloudOptions()));
-        Assert.False(await PageBlobStoreFactory.CreateContainerIfMissingAsync(destination, new CloudOptions()));
+        Assert.True(await container.CreateIfMissingAsync());
+        Assert.False(await container.CreateIfMissingAsync());
 
-        Assert.True((await _account.Container(destination.Container).ExistsAsync()).Value);
-        var sasUrl = _account.ContainerSasUrl(destination.Container, BlobContainerSasPermissions.All);
-        await Assert.ThrowsAsync<ArgumentException>(() => PageBlobStoreFactory.CreateContainerIfMissingAsync(
-            new PageBlobDestination(null, sasUrl, "", ""), new CloudOptions()));
+        Assert.True((await _account.Container(container.Name).ExistsAsync()).Value);
+        var sasUrl = _account.ContainerSasUrl(container.Name, BlobContainerSasPermissions.All);
+        await Assert.ThrowsAsync<ArgumentException>(() => AzuriteAccount.ThroughSas(sasUrl).CreateIfMissingAsync());
     }
 
     [Fact]
     public async Task DeleteAsync_RemovesThePageBlob()
     {
-        var destination = _account.NewDestination();
-        var store = await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new CloudOptions());
+        var container = _account.NewContainer();
+        var blobName = AzuriteAccount.NewBlobName();
+        var store = await container.CreatePageBlobAsync(blobName, MiB, overwrite: false);
 
         await store.DeleteAsync();
         await store.DeleteAsync(); // already gone: still fine
 
-        var blob = _account.Container(destination.Container).GetBlobClient(destination.BlobName);
+        var blob = _account.Container(container.Name).GetBlobClient(blobName);
         Assert.False((await blob.ExistsAsync()).Value);
     }
 
     [Fact]
-    public void ValidateContainer_ChecksTheContainer_AndNotTheBlobName()
+    public async Task DeletePageBlobAsync_RemovesThePageBlob_ByName_ThroughASasThatMayDelete()
     {
-        new PageBlobDestination(_account.ConnectionString, null, "restores", "").ValidateContainer();
+        var container = await _account.CreateContainerAsync();
+        await _account.Container(container).GetPageBlobClient("vm01.vhd").CreateAsync(MiB);
+        var throughSas = AzuriteAccount.ThroughSas(_account.ContainerSasUrl(container, BlobContainerSasPermissions.Delete));
 
-        var e = Assert.Throws<ArgumentException>(() =>
-            new PageBlobDestination(_account.ConnectionString, null, "Bad_Name", "").ValidateContainer());
-        Assert.StartsWith("Invalid container 'Bad_Name': ", e.Message);
-        Assert.Throws<ArgumentException>(() =>
-            new PageBlobDestination(_account.ConnectionString, null, "restores", "").Validate());
+        await throughSas.DeletePageBlobAsync("vm01.vhd");
+        await throughSas.DeletePageBlobAsync("vm01.vhd"); // already gone: still fine
+
+        Assert.False((await _account.Container(container).GetBlobClient("vm01.vhd").ExistsAsync()).Value);
+    }
+
+    [Fact]
+    public async Task DeletePageBlobAsync_WithASasThatCannotDelete_NamesTheDeletePermission()
+    {
+        var container = await _account.CreateContainerAsync();
+        await _account.Container(container).GetPageBlobClient("vm01.vhd").CreateAsync(MiB);
+        var sasUrl = _account.ContainerSasUrl(container, BlobContainerSasPermissions.Read);
+
+        var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
+            AzuriteAccount.ThroughSas(sasUrl, AzuriteAccount.QuickRetries()).DeletePageBlobAsync("vm01.vhd"));
+
+        Assert.Equal(CloudFailure.AccessDenied, e.Failure);
+        Assert.Contains("page blob 'vm01.vhd'", e.Message);
+        Assert.Contains("delete (d)", e.Message);
+        Assert.DoesNotContain(AzuriteAccount.SignatureOf(sasUrl), e.ToString());
     }
 }

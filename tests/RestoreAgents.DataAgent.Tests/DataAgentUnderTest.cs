@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
@@ -16,6 +17,7 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
 {
     private readonly TempDirectory _cache = new("data-agent-cache");
     private readonly RestoreExceptionInterceptor _interceptor = new(NullLogger<RestoreExceptionInterceptor>.Instance);
+    private readonly AgentChannels _channels = new(new AgentChannelOptions());
     private readonly RestoreJobRegistry _jobs;
     private readonly DataAgentService _service;
 
@@ -30,9 +32,10 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
         };
         configure?.Invoke(settings);
         var options = Options.Create(settings);
-        var runner = new RestoreRunner(options, new DirectRestoreDiskFactory(), TimeProvider.System,
+        var runner = new RestoreRunner(options, new DirectRestoreDiskFactory(), _channels, TimeProvider.System,
             NullLogger<RestoreRunner>.Instance);
-        _jobs = new RestoreJobRegistry(options, runner, TimeProvider.System, NullLogger<RestoreJobRegistry>.Instance);
+        _jobs = new RestoreJobRegistry(options, runner, _channels, TimeProvider.System,
+            NullLogger<RestoreJobRegistry>.Instance);
         _service = new DataAgentService(_jobs, TimeProvider.System);
     }
 
@@ -77,6 +80,7 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
     {
         await _jobs.StopAllAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
         _jobs.Dispose();
+        _channels.Dispose();
         _cache.Dispose();
     }
 }

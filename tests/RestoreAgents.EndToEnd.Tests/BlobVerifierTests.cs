@@ -22,8 +22,9 @@ public sealed class BlobVerifierTests(AgentsFixture agents)
         random.NextBytes(disk.AsSpan(MiB, 9 * MiB));             // data over several reads
         random.NextBytes(disk.AsSpan(15 * MiB, MiB / 2));         // an island between holes
         random.NextBytes(disk.AsSpan((int)DiskSize - 4096, 4096)); // the last sector run
-        var blob = await PageBlobStoreFactory.CreateAsync(new PageBlobDestination(agents.Azurite.ConnectionString,
-            null, "verify", $"v-{Guid.NewGuid():N}.vhd"), DiskSize, overwrite: false, new CloudOptions());
+        var container = new StorageAccountClient(new ConnectionStringCredentials(agents.Azurite.ConnectionString),
+            new CloudOptions()).GetContainer("verify");
+        var blob = await container.CreatePageBlobAsync($"v-{Guid.NewGuid():N}.vhd", DiskSize, overwrite: false);
         foreach (var (offset, length) in new (int, int)[] { (MiB, 4 * MiB), (5 * MiB, 4 * MiB), (9 * MiB, MiB),
                      (15 * MiB, MiB / 2), ((int)DiskSize - 4096, 4096) })
             await blob.WritePagesAsync(offset, disk.AsMemory(offset, length));

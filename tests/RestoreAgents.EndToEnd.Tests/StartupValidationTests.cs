@@ -13,6 +13,10 @@ public sealed class StartupValidationTests(AgentsFixture agents)
     [InlineData("--DataAgent:Cloud:NetworkTimeout=00:00:00", "NetworkTimeout")]
     [InlineData("--DataAgent:MountPath= ", "DataAgent:MountPath")]
     [InlineData("--DataAgent:PageSizeBytes=8388608", "DataAgent:PageSizeBytes")]
+    [InlineData("--DataAgent:PageSizeBytes=1000", "DataAgent:PageSizeBytes is 1000; it must be a multiple of 512")]
+    [InlineData("--DataAgent:CacheSizeBytes=65536", "DataAgent:CacheSizeBytes is 65536; it must be at least one page")]
+    [InlineData("--DataAgent:MediaAgentChannels:ConnectTimeout=00:00:00",
+        "DataAgent:MediaAgentChannels: channel setting ConnectTimeout")]
     public async Task Start_WithASettingThatCannotWork_FailsNamingIt(string setting, string named)
     {
         using var folder = new TempDirectory("invalid-agent");

@@ -18,9 +18,9 @@ public sealed class FilePageBlob : IPageBlob, IDisposable
     public FilePageBlob(string path, long size)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (size < 0 || size % PageCacheOptions.SectorSize != 0)
+        if (size < 0 || !PageBlobRules.IsWholeSectors(size))
             throw new ArgumentException(
-                $"size {size} of page blob '{path}' is not a multiple of {PageCacheOptions.SectorSize} bytes",
+                $"size {size} of page blob '{path}' is not a multiple of {PageBlobRules.SectorSize} bytes",
                 nameof(size));
         Path = System.IO.Path.GetFullPath(path);
         Size = size;
@@ -36,19 +36,13 @@ public sealed class FilePageBlob : IPageBlob, IDisposable
 
     public ValueTask WritePagesAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        CheckPageRange("write", offset, data.Length);
-        if (data.Length > PageCacheOptions.MaxPageSize)
-            throw new ArgumentException(
-                $"write of {data.Length} bytes at offset {offset} to page blob '{Path}' is larger than "
-                + $"{PageCacheOptions.MaxPageSize} bytes, the largest Azure Put Page", nameof(data));
+        PageBlobRules.ValidatePutPage(offset, data.Length, Size, Path);
         return RandomAccess.WriteAsync(_handle, data, offset, cancellationToken);
     }
 
     public async ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (offset < 0 || offset > Size - buffer.Length)
-            throw new ArgumentOutOfRangeException(nameof(offset), offset,
-                $"read of {buffer.Length} bytes at offset {offset} is outside page blob '{Path}' of {Size} bytes");
+        PageBlobRules.ValidateRange("read", offset, buffer.Length, Size, Path);
         while (!buffer.IsEmpty)
         {
             int read = await RandomAccess.ReadAsync(_handle, buffer, offset, cancellationToken).ConfigureAwait(false);
@@ -64,7 +58,7 @@ public sealed class FilePageBlob : IPageBlob, IDisposable
 
     public async ValueTask ClearPagesAsync(long offset, long length, CancellationToken cancellationToken = default)
     {
-        CheckPageRange("clear", offset, length);
+        PageBlobRules.ValidatePages("clear", offset, length, Size, Path);
         const int ChunkSize = 1024 * 1024;
         var zeros = ArrayPool<byte>.Shared.Rent((int)Math.Min(length, ChunkSize));
         try
@@ -86,15 +80,4 @@ public sealed class FilePageBlob : IPageBlob, IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
-
-    private void CheckPageRange(string what, long offset, long length)
-    {
-        if (offset % PageCacheOptions.SectorSize != 0 || length % PageCacheOptions.SectorSize != 0 || length <= 0)
-            throw new ArgumentException(
-                $"{what} of {length} bytes at offset {offset} to page blob '{Path}' is not whole "
-                + $"{PageCacheOptions.SectorSize}-byte pages at a {PageCacheOptions.SectorSize}-byte aligned offset");
-        if (offset < 0 || offset > Size - length)
-            throw new ArgumentOutOfRangeException(nameof(offset), offset,
-                $"{what} of {length} bytes at offset {offset} is outside page blob '{Path}' of {Size} bytes");
-    }
 }

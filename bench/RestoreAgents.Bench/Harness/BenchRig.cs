@@ -1,4 +1,3 @@
-using Azure.Storage.Blobs;
 using RestoreAgents.Cloud;
 using RestoreAgents.Testing;
 
@@ -16,6 +15,8 @@ public sealed class BenchRig : IAsyncDisposable
     {
         Azurite = azurite;
         MediaAgent = mediaAgent;
+        Blobs = new StorageAccountClient(new ConnectionStringCredentials(azurite.ConnectionString), CloudOptions)
+            .GetContainer(Container);
     }
 
     public AzuriteFixture Azurite { get; }
@@ -45,13 +46,12 @@ public sealed class BenchRig : IAsyncDisposable
     public (TimeSpan Azurite, TimeSpan MediaAgent) CpuTime() =>
         (ProcStatus.CpuTime(Azurite.ProcessId), ProcStatus.CpuTime(MediaAgent.Id));
 
-    public Cloud.PageBlobDestination Destination(string blobName) =>
-        new(Azurite.ConnectionString, null, Container, blobName);
+    /// <summary>The container every run's blob goes to.</summary>
+    public PageBlobContainer Blobs { get; }
 
     /// <summary>Azurite keeps blobs in memory: each run's blob goes once it is checked.</summary>
     public Task DeleteBlobAsync(string blobName, CancellationToken cancellationToken) =>
-        new BlobContainerClient(Azurite.ConnectionString, Container).GetBlobClient(blobName)
-            .DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        Blobs.DeletePageBlobAsync(blobName, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

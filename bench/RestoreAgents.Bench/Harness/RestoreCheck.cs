@@ -26,8 +26,7 @@ public sealed class RestoreCheck(BenchRig rig, SourceDisk disk)
     private async Task VerifyBlobAsync(BlobOutput output, bool withQemuImg, string scratchFolder,
         CancellationToken cancellationToken)
     {
-        var blob = await PageBlobStoreFactory.OpenAsync(rig.Destination(output.BlobName), rig.CloudOptions,
-            cancellationToken);
+        var blob = await rig.Blobs.OpenPageBlobAsync(output.BlobName, cancellationToken);
         Expect(blob.Size == disk.DataSize + VhdFooter.Size,
             $"blob {output.BlobName} is {blob.Size} bytes, not {disk.DataSize + VhdFooter.Size}");
         var written = await blob.GetPageRangesAsync(cancellationToken);

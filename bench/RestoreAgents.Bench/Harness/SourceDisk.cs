@@ -1,6 +1,6 @@
+using RestoreAgents.Caching;
 using RestoreAgents.Store;
 using RestoreAgents.Testing;
-using RestoreAgents.Vhd;
 
 namespace RestoreAgents.Bench.Harness;
 
@@ -18,7 +18,7 @@ public sealed record SourceDisk(
     IReadOnlyList<ByteRange> DataExtents)
 {
     /// <summary>The page blob's data area: the disk rounded up to a whole MiB, as Azure wants a VHD.</summary>
-    public long DataSize => VhdSizes.RoundUpToMegabyte(DiskSize);
+    public long DataSize => PageBlobRules.RoundUpToVhdAlignment(DiskSize);
 
     public const string HowMade =
         "scripts/make-demo-disk: an MBR partition table and one ext4 partition holding copies of /usr/include, "

@@ -21,8 +21,8 @@ internal static class TwoPhaseRun
         await CopyToLocalFile.RunAsync(new Uri(request.MediaAgentUrl), request.CopyName, localDisk, cancellationToken);
         var streamed = window.Elapsed;
 
-        var blob = await PageBlobStoreFactory.CreateAsync(request.Destination, request.DataSize + VhdFooter.Size,
-            overwrite: false, new CloudOptions(), cancellationToken);
+        var blob = await request.BlobContainer().CreatePageBlobAsync(request.BlobName,
+            request.DataSize + VhdFooter.Size, overwrite: false, cancellationToken);
         var pages = await NonZeroPageUploader.UploadAsync(localDisk, blob, request.DataSize, request.PageSize,
             request.UploadParallelism, cancellationToken);
         var footer = FixedVhdFooter.Create(request.DataSize, Guid.NewGuid(), DateTimeOffset.UtcNow);

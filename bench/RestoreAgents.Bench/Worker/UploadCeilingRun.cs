@@ -15,8 +15,8 @@ internal static class UploadCeilingRun
     {
         var window = new MeasuredWindow();
         // The blob has room for the footer, like a restore's; the ceiling only uploads the data.
-        var blob = await PageBlobStoreFactory.CreateAsync(request.Destination, request.DataSize + VhdFooter.Size,
-            overwrite: false, new CloudOptions(), cancellationToken);
+        var blob = await request.BlobContainer().CreatePageBlobAsync(request.BlobName,
+            request.DataSize + VhdFooter.Size, overwrite: false, cancellationToken);
         var pages = await NonZeroPageUploader.UploadAsync(request.ImagePath, blob, request.DataSize, request.PageSize,
             request.UploadParallelism, cancellationToken);
         window.Close();

@@ -1,3 +1,5 @@
+using RestoreAgents.Cloud;
+
 namespace RestoreAgents.Bench.Worker;
 
 /// <summary>
@@ -23,5 +25,8 @@ public sealed record WorkerRequest
     /// <summary>Where the pseudo-disk runs keep their local page blob, for the harness to check.</summary>
     public string PageBlobPath => Path.Combine(Folder, "page-blob.raw");
 
-    public Cloud.PageBlobDestination Destination => new(ConnectionString, null, Container, BlobName);
+    /// <summary>The container of the run's blob, with the data agent's default cloud settings.</summary>
+    public PageBlobContainer BlobContainer() =>
+        new StorageAccountClient(new ConnectionStringCredentials(ConnectionString), new CloudOptions())
+            .GetContainer(Container);
 }

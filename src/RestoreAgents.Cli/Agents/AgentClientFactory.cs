@@ -1,49 +1,35 @@
 using Grpc.Core.Interceptors;
-using Grpc.Net.Client;
+using RestoreAgents.Connections;
 using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.Cli.Agents;
 
-/// <summary>Creates the gRPC channels restorectl uses: HTTP/2, a bounded connect time, W3C trace context.</summary>
-public sealed class AgentClientFactory(TimeSpan? connectTimeout = null)
+/// <summary>
+/// The agent clients restorectl uses, over the channels of <see cref="AgentChannels"/> (HTTP/2, a bounded connect
+/// time, keep-alive pings, one channel per address) with W3C trace context on every call. Owns the channels.
+/// </summary>
+public sealed class AgentClientFactory : IDisposable
 {
     public const string DataAgentRole = "data agent";
     public const string MediaAgentRole = "media agent";
 
-    private readonly TimeSpan _connectTimeout = connectTimeout ?? TimeSpan.FromSeconds(10);
+    private readonly AgentChannels _channels;
 
-    public AgentConnection<DataAgent.DataAgentClient> DataAgent(Uri address)
+    public AgentClientFactory(TimeSpan? connectTimeout = null)
     {
-        var endpoint = new AgentEndpoint(DataAgentRole, address);
-        var channel = CreateChannel(address);
-        return new AgentConnection<DataAgent.DataAgentClient>(endpoint, channel,
-            new DataAgent.DataAgentClient(channel.Intercept(new TraceContextInterceptor())));
+        var options = new AgentChannelOptions();
+        if (connectTimeout is { } timeout) options.ConnectTimeout = timeout;
+        _channels = new AgentChannels(options);
     }
 
-    public AgentConnection<MediaAgent.MediaAgentClient> MediaAgent(Uri address)
-    {
-        var endpoint = new AgentEndpoint(MediaAgentRole, address);
-        var channel = CreateChannel(address);
-        return new AgentConnection<MediaAgent.MediaAgentClient>(endpoint, channel,
-            new MediaAgent.MediaAgentClient(channel.Intercept(new TraceContextInterceptor())));
-    }
+    public AgentConnection<DataAgent.DataAgentClient> DataAgent(Uri address) =>
+        new(new AgentEndpoint(DataAgentRole, address), new DataAgent.DataAgentClient(Invoker(address)));
 
-    private GrpcChannel CreateChannel(Uri address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectTimeout = _connectTimeout,
-                // A watch can sit quiet for minutes while a page uploads; pings keep middleboxes from dropping it.
-                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-                EnableMultipleHttp2Connections = true,
-            },
-            DisposeHttpClient = true,
-            ThrowOperationCanceledOnCancellation = true,
-        });
-    }
+    public AgentConnection<MediaAgent.MediaAgentClient> MediaAgent(Uri address) =>
+        new(new AgentEndpoint(MediaAgentRole, address), new MediaAgent.MediaAgentClient(Invoker(address)));
+
+    public void Dispose() => _channels.Dispose();
+
+    private Grpc.Core.CallInvoker Invoker(Uri address) =>
+        _channels.For(address).Intercept(new TraceContextInterceptor());
 }

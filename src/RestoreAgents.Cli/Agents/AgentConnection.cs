@@ -1,17 +1,16 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace RestoreAgents.Cli.Agents;
 
-/// <summary>A gRPC client of one agent and the channel under it; failures come out as our agent exceptions.</summary>
-public sealed class AgentConnection<TClient> : IDisposable
+/// <summary>
+/// A gRPC client of one agent; failures come out as our agent exceptions. The channel under it belongs to the
+/// <see cref="AgentClientFactory"/>.
+/// </summary>
+public sealed class AgentConnection<TClient>
 {
-    private readonly GrpcChannel _channel;
-
-    internal AgentConnection(AgentEndpoint endpoint, GrpcChannel channel, TClient client)
+    internal AgentConnection(AgentEndpoint endpoint, TClient client)
     {
         Endpoint = endpoint;
-        _channel = channel;
         Client = client;
     }
 
@@ -34,6 +33,4 @@ public sealed class AgentConnection<TClient> : IDisposable
             throw Endpoint.Translate(e);
         }
     }
-
-    public void Dispose() => _channel.Dispose();
 }

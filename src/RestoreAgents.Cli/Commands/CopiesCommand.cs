@@ -27,7 +27,7 @@ public sealed class CopiesCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        using var agent = _agents.MediaAgent(parseResult.GetRequiredValue(_mediaAgent));
+        var agent = _agents.MediaAgent(parseResult.GetRequiredValue(_mediaAgent));
         var response = await agent.CallAsync((client, options) =>
             client.ListCopiesAsync(new ListCopiesRequest(), options), cancellationToken).ConfigureAwait(false);
         if (response.Copies.Count == 0)

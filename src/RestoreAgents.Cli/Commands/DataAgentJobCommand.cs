@@ -37,7 +37,7 @@ public abstract class DataAgentJobCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        using var agent = _agents.DataAgent(parseResult.GetRequiredValue(_dataAgent));
+        var agent = _agents.DataAgent(parseResult.GetRequiredValue(_dataAgent));
         return await RunAsync(agent, parseResult.GetValue(_job) ?? "", cancellationToken).ConfigureAwait(false);
     }
 }

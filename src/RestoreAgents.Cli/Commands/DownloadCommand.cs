@@ -1,5 +1,4 @@
 using System.CommandLine;
-using RestoreAgents.Cloud;
 
 namespace RestoreAgents.Cli.Commands;
 
@@ -30,13 +29,12 @@ public sealed class DownloadCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var source = _source.Resolve(parseResult);
+        var (_, container, blobName) = _source.ResolveBlob(parseResult);
         var output = parseResult.GetRequiredValue(_output);
         if (output.Exists && !parseResult.GetValue(_overwrite))
             throw new CliUsageException($"{output.FullName} exists; give --overwrite to replace it");
 
-        var blob = await PageBlobStoreFactory.OpenAsync(source, new CloudOptions(), cancellationToken)
-            .ConfigureAwait(false);
+        var blob = await container.OpenPageBlobAsync(blobName, cancellationToken).ConfigureAwait(false);
         await blob.DownloadToAsync(output.FullName, cancellationToken).ConfigureAwait(false);
         _environment.Output.WriteLine($"downloaded {blob.Name} ({ByteSize.Format(blob.Size)}) to {output.FullName}");
         return ExitCodes.Success;

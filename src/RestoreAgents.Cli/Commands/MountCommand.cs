@@ -17,8 +17,7 @@ public sealed class MountCommand : Command
 
     private readonly CliEnvironment _environment;
     private readonly DestinationOptions _container;
-    private readonly Option<long?> _pageSize = CommonOptions.Size("--page-size",
-        "Cloud page size: a multiple of 512 up to 4MiB (default 4MiB).", RestoreCommand.PageSizeProblem);
+    private readonly Option<long?> _pageSize = CommonOptions.PageSize("default 4MiB");
     private readonly Option<long?> _cacheSize = CommonOptions.Size("--cache-size",
         "Local page cache of each file (default 256MiB); a file may be far larger than its cache.");
     private readonly Option<DirectoryInfo> _cacheDirectory = new("--cache-dir")
@@ -53,26 +52,23 @@ public sealed class MountCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var container = _container.Resolve(parseResult);
+        var (_, container) = _container.ResolveContainer(parseResult);
         var cacheOptions = CacheOptions(parseResult);
         var mountPoint = MountPointPath(parseResult.GetRequiredValue(_mountPoint));
-        var storeOptions = new CloudOptions();
         var log = new MountLog(_environment);
 
         if (parseResult.GetValue(_createContainer))
         {
-            if (container.UsesContainerSas)
+            if (!container.CanBeCreated)
                 throw new CliUsageException("--create-container needs --connection-string: a container SAS cannot "
                     + "create its container");
-            if (await PageBlobStoreFactory.CreateContainerIfMissingAsync(container, storeOptions, cancellationToken)
-                    .ConfigureAwait(false))
-                log.Info($"created container '{container.Container}'");
+            if (await container.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false))
+                log.Info($"created container '{container.Name}'");
         }
         // Listing first: a wrong container or credential fails before anything is mounted.
-        var blobs = await PageBlobStoreFactory.ListBlobsAsync(container, storeOptions, cancellationToken)
-            .ConfigureAwait(false);
+        var blobs = await container.ListBlobsAsync(cancellationToken).ConfigureAwait(false);
         bool createdCacheFolder = !Directory.Exists(cacheOptions.Directory);
-        var factory = new CloudDiskFactory(container, cacheOptions, storeOptions, log);
+        var factory = new CloudDiskFactory(container, cacheOptions, log);
         try
         {
             var existing = await OpenExistingAsync(blobs, factory, log, cancellationToken).ConfigureAwait(false);
@@ -80,7 +76,7 @@ public sealed class MountCommand : Command
                 new PseudoDiskMountOptions { DiskFactory = factory }, log, cancellationToken).ConfigureAwait(false);
             try
             {
-                var description = $"container '{ContainerName(container)}' at {mount.MountPath} (page size "
+                var description = $"container '{container.Name}' at {mount.MountPath} (page size "
                     + $"{ByteSize.Format(cacheOptions.PageSize)}, cache {ByteSize.Format(cacheOptions.CapacityBytes)} "
                     + $"per file in {cacheOptions.Directory})";
                 await ServeAsync(mount, existing, description, log, cancellationToken).ConfigureAwait(false);
@@ -196,11 +192,6 @@ public sealed class MountCommand : Command
         }
         return path;
     }
-
-    private static string ContainerName(PageBlobDestination container) =>
-        container.Container.Length > 0
-            ? container.Container
-            : new Uri(container.ContainerSasUrl!).AbsolutePath.TrimEnd('/').Split('/')[^1];
 
     private static void TryDeleteEmptyFolder(string path)
     {

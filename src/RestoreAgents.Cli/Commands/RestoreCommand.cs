@@ -1,17 +1,14 @@
 using System.CommandLine;
 using RestoreAgents.Cli.Agents;
 using RestoreAgents.Cli.Rendering;
+using RestoreAgents.Cloud;
 using RestoreAgents.Protocol.V1;
-using CloudDestination = RestoreAgents.Cloud.PageBlobDestination;
 
 namespace RestoreAgents.Cli.Commands;
 
 /// <summary>`restorectl restore`: starts a restore job on a data agent and, unless --no-wait, watches it to its end.</summary>
 public sealed class RestoreCommand : Command
 {
-    public const int MinPageSize = 512;
-    public const int MaxPageSize = 4 * 1024 * 1024;
-
     private readonly CliEnvironment _environment;
     private readonly AgentClientFactory _agents;
     private readonly Option<Uri> _dataAgent;
@@ -23,8 +20,7 @@ public sealed class RestoreCommand : Command
         HelpName = "NAME",
         Required = true,
     };
-    private readonly Option<long?> _pageSize = CommonOptions.Size("--page-size",
-        "Cloud page size: a multiple of 512 up to 4MiB (default: the data agent's, 4MiB).", PageSizeProblem);
+    private readonly Option<long?> _pageSize = CommonOptions.PageSize("default: the data agent's, 4MiB");
     private readonly Option<long?> _cacheSize = CommonOptions.Size("--cache-size",
         "Local page cache for this job (default: the data agent's, 256MiB).");
     private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Replace the blob if it exists." };
@@ -59,24 +55,11 @@ public sealed class RestoreCommand : Command
         SetAction(RunAsync);
     }
 
-    public static bool IsValidPageSize(long size) => size is >= MinPageSize and <= MaxPageSize && size % 512 == 0;
-
-    /// <summary>The data agent's rule for page sizes, checked here so a typo costs no round trip.</summary>
-    internal static string? PageSizeProblem(long size, string typed)
-    {
-        if (IsValidPageSize(size)) return null;
-        // 4MB is 4,000,000 bytes, not a multiple of 512: say so rather than leave the reader puzzled.
-        var hint = new[] { "kb", "mb", "gb", "tb" }.Any(u => typed.EndsWith(u, StringComparison.OrdinalIgnoreCase))
-            ? "; KB and MB are decimal units, write KiB or MiB"
-            : "";
-        return $"page size {size} is not a multiple of 512 between 512 and 4194304 (4 MiB, the largest Azure Put Page)"
-            + hint;
-    }
-
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var request = BuildRequest(parseResult, _destination.Resolve(parseResult));
-        using var agent = _agents.DataAgent(parseResult.GetRequiredValue(_dataAgent));
+        var (credentials, container, blobName) = _destination.ResolveBlob(parseResult);
+        var request = BuildRequest(parseResult, credentials, container.Name, blobName);
+        var agent = _agents.DataAgent(parseResult.GetRequiredValue(_dataAgent));
         var started = await agent.CallAsync((client, options) => client.StartRestoreAsync(request, options),
             cancellationToken).ConfigureAwait(false);
 
@@ -102,13 +85,23 @@ public sealed class RestoreCommand : Command
         }
     }
 
-    private StartRestoreRequest BuildRequest(ParseResult parseResult, CloudDestination destination)
+    private StartRestoreRequest BuildRequest(ParseResult parseResult, StorageCredentials credentials,
+        string container, string blobName)
     {
-        var message = new PageBlobDestination { Container = destination.Container, BlobName = destination.BlobName };
-        if (destination.UsesContainerSas)
-            message.ContainerSasUrl = destination.ContainerSasUrl;
-        else
-            message.ConnectionString = destination.ConnectionString;
+        // The data agent takes the credentials with the request (until it holds named destinations itself).
+        var message = new PageBlobDestination { Container = container, BlobName = blobName };
+        switch (credentials)
+        {
+            case ContainerSasCredentials sas:
+                message.ContainerSasUrl = sas.SasUrl;
+                break;
+            case ConnectionStringCredentials account:
+                message.ConnectionString = account.ConnectionString;
+                break;
+            default:
+                throw new CliUsageException($"{credentials} cannot be sent to a data agent: give a connection "
+                    + "string or a container SAS URL");
+        }
 
         return new StartRestoreRequest
         {

@@ -11,8 +11,8 @@ namespace RestoreAgents.Cli.Mount;
 /// there before is opened with its written ranges, so it reads back from the cloud; deleting a file deletes
 /// its blob. The factory owns every cache it made and disposes them.
 /// </summary>
-internal sealed class CloudDiskFactory(PageBlobDestination container, PageCacheOptions cacheOptions,
-    CloudOptions storeOptions, MountLog log) : IDiskFactory, IAsyncDisposable
+internal sealed class CloudDiskFactory(PageBlobContainer container, PageCacheOptions cacheOptions, MountLog log)
+    : IDiskFactory, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<BlobDiskPath, CloudDisk> _disks = new();
 
@@ -21,10 +21,8 @@ internal sealed class CloudDiskFactory(PageBlobDestination container, PageCacheO
     {
         var path = new BlobDiskPath(folder, fileName);
         // A name Azure cannot keep (e.g. one ending in '.') is refused here: the file answers EIO, the log says why.
-        var destination = container with { BlobName = path.BlobName };
-        destination.Validate();
-        var blob = await PageBlobStoreFactory.CreateAsync(destination, size, overwrite: false, storeOptions,
-            cancellationToken).ConfigureAwait(false);
+        var blob = await container.CreatePageBlobAsync(path.BlobName, size, overwrite: false, cancellationToken)
+            .ConfigureAwait(false);
         var cache = Track(path, blob);
         log.Info($"created page blob '{path.BlobName}' ({ByteSize.Format(size)})");
         return cache;
@@ -36,8 +34,7 @@ internal sealed class CloudDiskFactory(PageBlobDestination container, PageCacheO
     /// </summary>
     public async Task<PageCache> OpenDiskAsync(BlobDiskPath path, CancellationToken cancellationToken)
     {
-        var blob = await PageBlobStoreFactory.OpenAsync(container with { BlobName = path.BlobName }, storeOptions,
-            cancellationToken).ConfigureAwait(false);
+        var blob = await container.OpenPageBlobAsync(path.BlobName, cancellationToken).ConfigureAwait(false);
         var ranges = await blob.GetPageRangesAsync(cancellationToken).ConfigureAwait(false);
         var cache = Track(path, blob);
         foreach (var range in ranges)

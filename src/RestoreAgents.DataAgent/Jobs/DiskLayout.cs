@@ -1,3 +1,4 @@
+using RestoreAgents.Caching;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Vhd;
 
@@ -10,7 +11,7 @@ internal sealed record DiskLayout(long DiskSize, long DataSize)
     public long BlobSize => DataSize + VhdFooter.Size;
 
     public static DiskLayout For(CopyDescription copy) =>
-        new((long)copy.DiskSize, VhdSizes.RoundUpToMegabyte((long)copy.DiskSize));
+        new((long)copy.DiskSize, PageBlobRules.RoundUpToVhdAlignment((long)copy.DiskSize));
 
     /// <summary>The ranges of the data area that hold no data: the copy's holes and the padding.</summary>
     public IEnumerable<(long Offset, long Length)> Holes(IEnumerable<Extent> allocated)

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using RestoreAgents.Protocol.V1;
-
+using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.MediaAgents;
+using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.DataAgent.Jobs;
 
@@ -16,6 +16,7 @@ namespace RestoreAgents.DataAgent.Jobs;
 internal sealed class RestoreJobRegistry(
     IOptions<DataAgentOptions> options,
     RestoreRunner runner,
+    AgentChannels channels,
     TimeProvider time,
     ILogger<RestoreJobRegistry> logger) : IDisposable
 {
@@ -31,9 +32,8 @@ internal sealed class RestoreJobRegistry(
 
         var request = RestoreRequests.From(message, _options);
         // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
-        CopyDescription copy;
-        using (var media = new MediaAgentClient(request.MediaAgent))
-            copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
+        var media = new MediaAgentClient(channels, request.MediaAgent, time);
+        var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
 
         var job = new RestoreJob(NewJobId(), request, copy, Activity.Current?.Context ?? default);
         _jobs[job.Id] = job;

@@ -19,7 +19,7 @@ internal static class RestoreRequests
         long pageSize = message.PageSizeBytes == 0 ? defaults.PageSizeBytes : message.PageSizeBytes;
         try
         {
-            PageCacheOptions.ValidatePageSize(pageSize);
+            PageBlobRules.ValidatePageSize(pageSize);
         }
         catch (InvalidPageSizeException e)
         {
@@ -31,25 +31,22 @@ internal static class RestoreRequests
             throw Invalid($"cache size {cacheSize} bytes is smaller than one page of {pageSize} bytes");
 
         var destination = message.Destination ?? throw Invalid("destination is missing");
-        var target = new Cloud.PageBlobDestination(
-            NullIfEmpty(destination.ConnectionString),
-            NullIfEmpty(destination.ContainerSasUrl),
-            destination.Container,
-            destination.BlobName);
+        PageBlobContainer container;
         try
         {
-            target.Validate();
+            // The request carries its credentials, so its client lives as long as the job.
+            var credentials = StorageCredentials.From(destination.ConnectionString, destination.ContainerSasUrl);
+            container = new StorageAccountClient(credentials, defaults.Cloud).GetContainer(destination.Container);
+            container.ValidateBlobName(destination.BlobName);
         }
         catch (ArgumentException e)
         {
             throw Invalid(e.Message);
         }
 
-        return new RestoreRequest(mediaAgent, message.CopyName, target, (int)pageSize, cacheSize, message.Verify,
-            message.Overwrite);
+        return new RestoreRequest(mediaAgent, message.CopyName, container, destination.BlobName, (int)pageSize,
+            cacheSize, message.Verify, message.Overwrite);
     }
-
-    private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static RestoreRejectedException Invalid(string message) => new(StatusCode.InvalidArgument, message);
 }

@@ -1,15 +1,13 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using RestoreAgents.Cloud;
 using RestoreAgents.Caching;
+using RestoreAgents.Cloud;
+using RestoreAgents.Connections;
+using RestoreAgents.DataAgent.Disks;
+using RestoreAgents.DataAgent.MediaAgents;
+using RestoreAgents.DataAgent.Verification;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Vhd;
-
-using RestoreAgents.DataAgent.Disks;
-
-using RestoreAgents.DataAgent.MediaAgents;
-
-using RestoreAgents.DataAgent.Verification;
 
 namespace RestoreAgents.DataAgent.Jobs;
 
@@ -20,6 +18,7 @@ namespace RestoreAgents.DataAgent.Jobs;
 internal sealed class RestoreRunner(
     IOptions<DataAgentOptions> options,
     IRestoreDiskFactory disks,
+    AgentChannels channels,
     TimeProvider time,
     ILogger<RestoreRunner> logger)
 {
@@ -77,8 +76,8 @@ internal sealed class RestoreRunner(
 
         AzurePageBlob blob;
         using (DataAgentTelemetry.Source.StartActivity("blob.create"))
-            blob = await PageBlobStoreFactory.CreateAsync(request.Destination, layout.BlobSize, request.Overwrite,
-                _options.Cloud, cancellationToken);
+            blob = await request.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize, request.Overwrite,
+                cancellationToken);
         job.AttachBlob(blob.Name);
 
         var cacheOptions = new PageCacheOptions
@@ -131,18 +130,16 @@ internal sealed class RestoreRunner(
     private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, CancellationToken cancellationToken)
     {
         using var activity = DataAgentTelemetry.Source.StartActivity("restore.stream");
-        using var media = new MediaAgentClient(job.Request.MediaAgent);
-        long received = 0;
+        var media = new MediaAgentClient(channels, job.Request.MediaAgent, time);
         var waitingForCache = TimeSpan.Zero;
-        await foreach (var block in media.StreamAsync(job.Copy, cancellationToken))
+        long received = await media.StreamAsync(job.Copy, async (block, ct) =>
         {
-            var start = Stopwatch.GetTimestamp();
-            await disk.WriteAsync((long)block.Offset, block.Data.Memory, cancellationToken);
-            waitingForCache += Stopwatch.GetElapsedTime(start);
-            received += block.Data.Length;
+            var start = time.GetTimestamp();
+            await disk.WriteAsync((long)block.Offset, block.Data.Memory, ct);
+            waitingForCache += time.GetElapsedTime(start);
             job.AddRestored(block.Data.Length);
             DataAgentTelemetry.BytesReceived.Add(block.Data.Length);
-        }
+        }, cancellationToken);
         activity?.SetTag("restoreagents.bytes_received", received);
         activity?.SetTag("restoreagents.cache_write_seconds", waitingForCache.TotalSeconds);
 

@@ -1,40 +1,21 @@
 using System.IO.Hashing;
-using System.Runtime.CompilerServices;
 using Grpc.Core;
-using Grpc.Net.Client;
-using RestoreAgents.Protocol.V1;
-
+using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Jobs;
+using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.DataAgent.MediaAgents;
 
 /// <summary>
 /// The data agent's side of the media agent protocol: describes a copy and streams its blocks, checking every
-/// block's checksum and order, and turns transport failures into errors that name the media agent.
+/// block's checksum and order, and turns transport failures into errors that name the media agent. It rides on the
+/// shared channel to its address, so it is cheap to make per call.
 /// </summary>
-internal sealed class MediaAgentClient : IDisposable
+internal sealed class MediaAgentClient(AgentChannels channels, Uri address, TimeProvider time)
 {
-    private readonly GrpcChannel _channel;
-    private readonly Protocol.V1.MediaAgent.MediaAgentClient _client;
+    private readonly Protocol.V1.MediaAgent.MediaAgentClient _client = new(channels.For(address));
 
-    public MediaAgentClient(Uri address)
-    {
-        Address = address;
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectTimeout = TimeSpan.FromSeconds(15),
-                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-            },
-            MaxReceiveMessageSize = 1024 * 1024,
-        });
-        _client = new Protocol.V1.MediaAgent.MediaAgentClient(_channel);
-    }
-
-    public Uri Address { get; }
+    public Uri Address { get; } = address;
 
     public async Task<CopyDescription> DescribeAsync(string copyName, TimeSpan timeout,
         CancellationToken cancellationToken)
@@ -42,60 +23,74 @@ internal sealed class MediaAgentClient : IDisposable
         try
         {
             return await _client.DescribeCopyAsync(new DescribeCopyRequest { CopyName = copyName },
-                deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
+                deadline: time.GetUtcNow().UtcDateTime + timeout, cancellationToken: cancellationToken);
         }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The channel reports a passed deadline as a cancellation; the caller did not cancel.
+            throw Unreachable($"no answer within {timeout}");
+        }
+        catch (RpcException e)
         {
             throw e.StatusCode switch
             {
                 StatusCode.NotFound => new RestoreRejectedException(StatusCode.NotFound,
                     $"copy '{copyName}' is not in the store of the media agent at {Address}"),
-                StatusCode.Unavailable or StatusCode.DeadlineExceeded => new RestoreRejectedException(
-                    StatusCode.Unavailable, $"cannot reach the media agent at {Address}: {Describe(e)}"),
+                StatusCode.Unavailable or StatusCode.DeadlineExceeded => Unreachable(Describe(e)),
                 _ => new RestoreRejectedException(e.StatusCode,
                     $"the media agent at {Address} could not describe copy '{copyName}': {Describe(e)}"),
             };
         }
     }
 
-    /// <summary>Streams the copy's blocks, verified; ends with <see cref="MediaAgentStreamException"/> on failure.</summary>
-    public async IAsyncEnumerable<Block> StreamAsync(CopyDescription copy,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams the copy's blocks, verified, into <paramref name="write"/>, one at a time: the next block is read
+    /// only when the last one is written, so a slow cache slows the media agent through gRPC flow control.
+    /// </summary>
+    /// <returns>The bytes received.</returns>
+    /// <exception cref="MediaAgentStreamException">The stream broke or sent a block a media agent never sends.</exception>
+    public async Task<long> StreamAsync(CopyDescription copy, Func<Block, CancellationToken, ValueTask> write,
+        CancellationToken cancellationToken)
     {
         using var call = _client.StreamBlocks(new StreamBlocksRequest { CopyName = copy.Name },
             cancellationToken: cancellationToken);
-        var reader = call.ResponseStream;
         ulong nextAllowed = 0;
-        while (true)
+        long received = 0;
+        try
         {
-            try
+            await foreach (var block in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
-                if (!await reader.MoveNext(cancellationToken)) yield break;
+                Check(copy, block, nextAllowed);
+                await write(block, cancellationToken);
+                nextAllowed = block.Offset + (ulong)block.Data.Length;
+                received += block.Data.Length;
             }
-            catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
-            {
-                throw new MediaAgentStreamException(
-                    $"the stream of copy '{copy.Name}' from the media agent at {Address} failed after offset "
-                    + $"{nextAllowed}: {Describe(e)}", e);
-            }
-
-            var block = reader.Current;
-            var data = block.Data.Span;
-            if (block.Offset < nextAllowed || block.Offset + (ulong)data.Length > copy.DiskSize)
-                throw new MediaAgentStreamException(
-                    $"the media agent at {Address} sent a block of copy '{copy.Name}' at offset {block.Offset} "
-                    + $"({data.Length} bytes) out of order or beyond the disk's {copy.DiskSize} bytes");
-            if (XxHash3.HashToUInt64(data) != block.Xxhash3)
-                throw new MediaAgentStreamException(
-                    $"the block of copy '{copy.Name}' at offset {block.Offset} ({data.Length} bytes) from the "
-                    + $"media agent at {Address} failed its checksum: corrupted in transit");
-            nextAllowed = block.Offset + (ulong)data.Length;
-            yield return block;
         }
+        catch (RpcException e)
+        {
+            throw new MediaAgentStreamException(
+                $"the stream of copy '{copy.Name}' from the media agent at {Address} failed after offset "
+                + $"{nextAllowed}: {Describe(e)}", e);
+        }
+        return received;
     }
+
+    private void Check(CopyDescription copy, Block block, ulong nextAllowed)
+    {
+        var data = block.Data.Span;
+        if (block.Offset < nextAllowed || block.Offset + (ulong)data.Length > copy.DiskSize)
+            throw new MediaAgentStreamException(
+                $"the media agent at {Address} sent a block of copy '{copy.Name}' at offset {block.Offset} "
+                + $"({data.Length} bytes) out of order or beyond the disk's {copy.DiskSize} bytes");
+        if (XxHash3.HashToUInt64(data) != block.Xxhash3)
+            throw new MediaAgentStreamException(
+                $"the block of copy '{copy.Name}' at offset {block.Offset} ({data.Length} bytes) from the "
+                + $"media agent at {Address} failed its checksum: corrupted in transit");
+    }
+
+    private RestoreRejectedException Unreachable(string why) =>
+        new(StatusCode.Unavailable, $"cannot reach the media agent at {Address}: {why}");
 
     private static string Describe(RpcException e) =>
         string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail;
-
-    public void Dispose() => _channel.Dispose();
 }

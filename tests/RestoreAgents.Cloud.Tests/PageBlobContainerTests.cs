@@ -6,7 +6,7 @@ namespace RestoreAgents.Cloud.Tests;
 
 [Requires(RealPart.Azurite)]
 [Collection(AzuriteCollection.Name)]
-public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
+public sealed class PageBlobContainerTests(AzuriteFixture azurite)
 {
     private const int MiB = 1024 * 1024;
     private const BlobContainerSasPermissions ReadCreateWrite =
@@ -14,16 +14,19 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
 
     private readonly AzuriteAccount _account = new(azurite);
 
+    private static PageBlobContainer Container(string connectionString, string name, CloudOptions options) =>
+        new StorageAccountClient(new ConnectionStringCredentials(connectionString), options).GetContainer(name);
+
     [Fact]
-    public async Task CreateAsync_MakesAPageBlobOfTheFinalSize_AndItsMissingContainer()
+    public async Task CreatePageBlobAsync_MakesAPageBlobOfTheFinalSize_AndItsMissingContainer()
     {
-        var destination = _account.NewDestination();
-        Assert.False((await _account.Container(destination.Container).ExistsAsync()).Value);
+        var container = _account.NewContainer();
+        var blobName = AzuriteAccount.NewBlobName();
+        Assert.False((await _account.Container(container.Name).ExistsAsync()).Value);
 
-        var store = await PageBlobStoreFactory.CreateAsync(destination, 3 * MiB + 512, overwrite: false,
-            new CloudOptions());
+        var store = await container.CreatePageBlobAsync(blobName, 3 * MiB + 512, overwrite: false);
 
-        var properties = (await _account.Container(destination.Container).GetBlobClient(destination.BlobName)
+        var properties = (await _account.Container(container.Name).GetBlobClient(blobName)
             .GetPropertiesAsync()).Value;
         Assert.Equal(BlobType.Page, properties.BlobType);
         Assert.Equal(3 * MiB + 512, properties.ContentLength);
@@ -31,31 +34,33 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CreateAsync_RefusesABlobThatExists_WithAMessageThatSaysOverwrite()
+    public async Task CreatePageBlobAsync_RefusesABlobThatExists_WithAMessageThatSaysOverwrite()
     {
-        var destination = _account.NewDestination();
-        await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new CloudOptions());
+        var container = _account.NewContainer();
+        var blobName = AzuriteAccount.NewBlobName();
+        await container.CreatePageBlobAsync(blobName, MiB, overwrite: false);
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new CloudOptions()));
+            container.CreatePageBlobAsync(blobName, MiB, overwrite: false));
 
         Assert.Equal(CloudFailure.BlobAlreadyExists, e.Failure);
+        Assert.Equal((409, "BlobAlreadyExists"), (e.Status, e.ErrorCode));
         Assert.Contains("already exists", e.Message);
         Assert.Contains("overwrite", e.Message);
-        Assert.Contains($"page blob '{destination.BlobName}' in container '{destination.Container}' at {_account.BlobEndpoint}",
+        Assert.Contains($"page blob '{blobName}' in container '{container.Name}' at {_account.BlobEndpoint}",
             e.Message);
         Assert.DoesNotContain(AzuriteFixture.AccountKey, e.ToString());
     }
 
     [Fact]
-    public async Task CreateAsync_WithOverwrite_ReplacesTheBlob_WithAnEmptyOneOfTheNewSize()
+    public async Task CreatePageBlobAsync_WithOverwrite_ReplacesTheBlob_WithAnEmptyOneOfTheNewSize()
     {
-        var destination = _account.NewDestination();
-        var first = await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, new CloudOptions());
+        var container = _account.NewContainer();
+        var blobName = AzuriteAccount.NewBlobName();
+        var first = await container.CreatePageBlobAsync(blobName, MiB, overwrite: false);
         await first.WritePagesAsync(0, TestBytes.NonZero(4096, seed: 1));
 
-        var second = await PageBlobStoreFactory.CreateAsync(destination, 2 * MiB, overwrite: true,
-            new CloudOptions());
+        var second = await container.CreatePageBlobAsync(blobName, 2 * MiB, overwrite: true);
 
         Assert.Equal(2 * MiB, second.Size);
         var back = new byte[4096];
@@ -65,14 +70,13 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CreateAsync_WithAContainerSasUrl_WritesAndReads_AndItsNameHasNoSecret()
+    public async Task CreatePageBlobAsync_WithAContainerSasUrl_WritesAndReads_AndItsNameHasNoSecret()
     {
         var container = await _account.CreateContainerAsync();
         var sasUrl = _account.ContainerSasUrl(container, ReadCreateWrite);
-        var destination = new PageBlobDestination(null, sasUrl, "", AzuriteAccount.NewBlobName());
+        var blobName = AzuriteAccount.NewBlobName();
 
-        var store = await PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false,
-            new CloudOptions());
+        var store = await AzuriteAccount.ThroughSas(sasUrl).CreatePageBlobAsync(blobName, MiB, overwrite: false);
         var data = TestBytes.NonZero(8192, seed: 2);
         await store.WritePagesAsync(4096, data);
 
@@ -80,23 +84,24 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
         await store.ReadAsync(4096, back);
         Assert.Equal(data, back);
         Assert.Equal(container, store.Container);
-        Assert.Equal($"{_account.BlobEndpoint}/{container}/{destination.BlobName}", store.Name);
+        Assert.Equal($"{_account.BlobEndpoint}/{container}/{blobName}", store.Name);
         Assert.DoesNotContain(AzuriteAccount.SignatureOf(sasUrl), store.Name);
     }
 
     [Fact]
-    public async Task CreateAsync_WithASasThatCannotWrite_ReportsAccessDenied_NamingTheBlob_WithoutTheSignature()
+    public async Task CreatePageBlobAsync_WithASasThatCannotWrite_ReportsAccessDenied_NamingTheBlob_WithoutTheSignature()
     {
         var container = await _account.CreateContainerAsync();
         var sasUrl = _account.ContainerSasUrl(container, BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List);
-        var destination = new PageBlobDestination(null, sasUrl, container, AzuriteAccount.NewBlobName());
+        var blobName = AzuriteAccount.NewBlobName();
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, AzuriteAccount.QuickRetries()));
+            AzuriteAccount.ThroughSas(sasUrl, AzuriteAccount.QuickRetries())
+                .CreatePageBlobAsync(blobName, MiB, overwrite: false));
 
         Assert.Equal(CloudFailure.AccessDenied, e.Failure);
         Assert.Equal(403, e.Status);
-        Assert.Contains($"page blob '{destination.BlobName}' in container '{container}'", e.Message);
+        Assert.Contains($"page blob '{blobName}' in container '{container}'", e.Message);
         Assert.Contains("SAS", e.Message);
         Assert.Contains("write", e.Message);
         var everything = e.ToString();
@@ -107,14 +112,14 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CreateAsync_WithAContainerSas_ForAMissingContainer_SaysToCreateItFirst()
+    public async Task CreatePageBlobAsync_WithAContainerSas_ForAMissingContainer_SaysToCreateItFirst()
     {
         var container = AzuriteAccount.NewContainerName();
-        var destination = new PageBlobDestination(null, _account.ContainerSasUrl(container, ReadCreateWrite), "",
-            AzuriteAccount.NewBlobName());
+        var throughSas = AzuriteAccount.ThroughSas(_account.ContainerSasUrl(container, ReadCreateWrite),
+            AzuriteAccount.QuickRetries());
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, AzuriteAccount.QuickRetries()));
+            throughSas.CreatePageBlobAsync(AzuriteAccount.NewBlobName(), MiB, overwrite: false));
 
         Assert.Equal(CloudFailure.ContainerNotFound, e.Failure);
         Assert.Contains($"container '{container}'", e.Message);
@@ -123,15 +128,14 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CreateAsync_WithAWrongAccountKey_ReportsAccessDenied_WithoutTheKey()
+    public async Task CreatePageBlobAsync_WithAWrongAccountKey_ReportsAccessDenied_WithoutTheKey()
     {
         const string WrongKey = "V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3Jvbmc=";
         var connectionString = _account.ConnectionString.Replace(AzuriteFixture.AccountKey, WrongKey);
-        var destination = new PageBlobDestination(connectionString, null, AzuriteAccount.NewContainerName(),
-            AzuriteAccount.NewBlobName());
+        var container = Container(connectionString, AzuriteAccount.NewContainerName(), AzuriteAccount.QuickRetries());
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, AzuriteAccount.QuickRetries()));
+            container.CreatePageBlobAsync(AzuriteAccount.NewBlobName(), MiB, overwrite: false));
 
         Assert.Equal(CloudFailure.AccessDenied, e.Failure);
         Assert.Contains("account name and key", e.Message);
@@ -139,17 +143,17 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CreateAsync_ToAnEndpointWithNothingListening_FailsAfterTheConfiguredRetries()
+    public async Task CreatePageBlobAsync_ToAnEndpointWithNothingListening_FailsAfterTheConfiguredRetries()
     {
         int port = FreePort.Next();
         var connectionString = _account.ConnectionString.Replace($"127.0.0.1:{azurite.Port}", $"127.0.0.1:{port}");
-        var destination = new PageBlobDestination(connectionString, null, "restores", "disk.vhd");
         var options = AzuriteAccount.QuickRetries(maxRetries: 2);
         var recorder = new RecordingPolicy();
         recorder.AddTo(options);
+        var container = Container(connectionString, "restores", options);
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, options));
+            container.CreatePageBlobAsync("disk.vhd", MiB, overwrite: false));
 
         Assert.Equal(CloudFailure.Unreachable, e.Failure);
         Assert.Equal(3, recorder.Sent.Count); // the first try and two retries
@@ -161,14 +165,14 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CreateAsync_ToAThrottlingService_FailsAfterTheConfiguredRetries_SayingItIsBusy()
+    public async Task CreatePageBlobAsync_ToAThrottlingService_FailsAfterTheConfiguredRetries_SayingItIsBusy()
     {
         await using var throttling = new ThrottlingEndpoint();
-        var destination = new PageBlobDestination(null,
-            _account.ContainerSasUrl("restores", ReadCreateWrite, throttling.BlobEndpoint), "", "disk.vhd");
+        var container = AzuriteAccount.ThroughSas(
+            _account.ContainerSasUrl("restores", ReadCreateWrite, throttling.BlobEndpoint), AzuriteAccount.QuickRetries(3));
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, AzuriteAccount.QuickRetries(3)));
+            container.CreatePageBlobAsync("disk.vhd", MiB, overwrite: false));
 
         Assert.Equal(CloudFailure.ServiceBusy, e.Failure);
         Assert.Equal(4, throttling.Requests);
@@ -180,19 +184,18 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CreateAsync_ToAnEndpointThatNeverAnswers_TimesOutAfterTheConfiguredRetries()
+    public async Task CreatePageBlobAsync_ToAnEndpointThatNeverAnswers_TimesOutAfterTheConfiguredRetries()
     {
         await using var silent = new SilentEndpoint();
         var endpoint = $"http://127.0.0.1:{silent.Port}/{AzuriteFixture.AccountName}";
-        var destination = new PageBlobDestination(null,
-            _account.ContainerSasUrl("restores", ReadCreateWrite, endpoint), "", "disk.vhd");
         var options = AzuriteAccount.QuickRetries(maxRetries: 1);
         options.NetworkTimeout = TimeSpan.FromMilliseconds(300);
         var recorder = new RecordingPolicy();
         recorder.AddTo(options);
+        var container = AzuriteAccount.ThroughSas(_account.ContainerSasUrl("restores", ReadCreateWrite, endpoint), options);
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, options));
+            container.CreatePageBlobAsync("disk.vhd", MiB, overwrite: false));
 
         Assert.Equal(CloudFailure.TimedOut, e.Failure);
         Assert.Equal(2, recorder.Sent.Count);
@@ -202,44 +205,44 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CreateAsync_RejectsASizeThatIsNotWholePages_BeforeAnyRequest()
+    public async Task CreatePageBlobAsync_RejectsASizeThatIsNotWholePages_BeforeAnyRequest()
     {
         var options = new CloudOptions();
         var recorder = new RecordingPolicy();
         recorder.AddTo(options);
 
         var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
-            PageBlobStoreFactory.CreateAsync(_account.NewDestination(), MiB + 100, overwrite: false, options));
+            _account.NewContainer(options: options).CreatePageBlobAsync("disk.vhd", MiB + 100, overwrite: false));
 
         Assert.Contains($"size {MiB + 100}", e.Message);
         Assert.Empty(recorder.Sent);
     }
 
     [Fact]
-    public async Task CreateAsync_RejectsAnInvalidDestination_BeforeAnyRequest()
+    public async Task CreatePageBlobAsync_RejectsABlobNameAzureCannotKeep_BeforeAnyRequest()
     {
         var options = new CloudOptions();
         var recorder = new RecordingPolicy();
         recorder.AddTo(options);
-        var destination = new PageBlobDestination(_account.ConnectionString, null, "Not_Valid", "disk.vhd");
 
         var e = await Assert.ThrowsAsync<ArgumentException>(() =>
-            PageBlobStoreFactory.CreateAsync(destination, MiB, overwrite: false, options));
+            _account.NewContainer("restores", options).CreatePageBlobAsync("disk.", MiB, overwrite: false));
 
-        Assert.Contains("container name 'Not_Valid'", e.Message);
+        Assert.StartsWith("Invalid page blob 'disk.' in container 'restores' at ", e.Message);
+        Assert.Contains("ends with '.'", e.Message);
         Assert.Empty(recorder.Sent);
     }
 
     [Fact]
-    public async Task OpenAsync_OpensAnExistingPageBlob_AtItsSize_WithItsPages()
+    public async Task OpenPageBlobAsync_OpensAnExistingPageBlob_AtItsSize_WithItsPages()
     {
-        var destination = _account.NewDestination();
-        var created = await PageBlobStoreFactory.CreateAsync(destination, 2 * MiB, overwrite: false,
-            new CloudOptions());
+        var container = _account.NewContainer();
+        var blobName = AzuriteAccount.NewBlobName();
+        var created = await container.CreatePageBlobAsync(blobName, 2 * MiB, overwrite: false);
         var data = TestBytes.NonZero(4096, seed: 3);
         await created.WritePagesAsync(MiB, data);
 
-        var opened = await PageBlobStoreFactory.OpenAsync(destination, new CloudOptions());
+        var opened = await _account.NewContainer(container.Name).OpenPageBlobAsync(blobName);
 
         Assert.Equal(2 * MiB, opened.Size);
         Assert.Equal(created.Name, opened.Name);
@@ -249,28 +252,29 @@ public sealed class PageBlobStoreFactoryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task OpenAsync_OfAMissingBlob_SaysItDoesNotExist()
+    public async Task OpenPageBlobAsync_OfAMissingBlob_SaysItDoesNotExist()
     {
         var container = await _account.CreateContainerAsync();
-        var destination = _account.NewDestination(container);
+        var blobName = AzuriteAccount.NewBlobName();
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.OpenAsync(destination, AzuriteAccount.QuickRetries()));
+            _account.NewContainer(container, AzuriteAccount.QuickRetries()).OpenPageBlobAsync(blobName));
 
         Assert.Equal(CloudFailure.BlobNotFound, e.Failure);
-        Assert.Contains($"Could not open page blob '{destination.BlobName}' in container '{container}'", e.Message);
+        Assert.Equal("BlobNotFound", e.ErrorCode);
+        Assert.Contains($"Could not open page blob '{blobName}' in container '{container}'", e.Message);
         Assert.Contains("does not exist", e.Message);
     }
 
     [Fact]
-    public async Task OpenAsync_OfABlockBlob_SaysItIsNotAPageBlob()
+    public async Task OpenPageBlobAsync_OfABlockBlob_SaysItIsNotAPageBlob()
     {
         var container = await _account.CreateContainerAsync();
-        var destination = _account.NewDestination(container);
-        await _account.Container(container).UploadBlobAsync(destination.BlobName, BinaryData.FromString("not a disk"));
+        var blobName = AzuriteAccount.NewBlobName();
+        await _account.Container(container).UploadBlobAsync(blobName, BinaryData.FromString("not a disk"));
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
-            PageBlobStoreFactory.OpenAsync(destination, AzuriteAccount.QuickRetries()));
+            _account.NewContainer(container, AzuriteAccount.QuickRetries()).OpenPageBlobAsync(blobName));
 
         Assert.Equal(CloudFailure.NotAPageBlob, e.Failure);
         Assert.Contains("block blob, not a page blob", e.Message);
