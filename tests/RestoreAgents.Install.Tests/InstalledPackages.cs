@@ -10,6 +10,7 @@ public sealed class InstalledPackages : IAsyncLifetime
 {
     private readonly TempDirectory _folder = new("restoreagents-packages");
     private FuseDeviceAccess? _fuse;
+    private bool _mayPurge;
 
     /// <summary>The packages as built, at the version Directory.Build.props gives.</summary>
     public PackageSet Packages { get; private set; } = null!;
@@ -23,6 +24,8 @@ public sealed class InstalledPackages : IAsyncLifetime
             throw new InvalidOperationException(
                 "the install tests need root: they install Debian packages and make a system user (CI runs as root)");
         await ClearOwnLeftoversOrRefuseAsync();
+        // From here on whatever RestoreAgents is on this machine is ours; before, a refusal must purge nothing.
+        _mayPurge = true;
         _fuse = await FuseDeviceAccess.OpenToAllUsersAsync();
         Packages = await PackageSet.BuildAsync(_folder.Path);
         await InstallAsync(Packages);
@@ -40,7 +43,7 @@ public sealed class InstalledPackages : IAsyncLifetime
     {
         try
         {
-            await Dpkg.PurgeAsync(Installed.Packages);
+            if (_mayPurge) await Dpkg.PurgeAsync(Installed.Packages);
         }
         finally
         {
