@@ -27,7 +27,7 @@ public sealed class SystemdUnit
         for (int i = 0; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
-            while (line.EndsWith('\\') && i + 1 < lines.Length) line = line[..^1] + " " + lines[++i].Trim();
+            while (line.EndsWith('\\') && i + 1 < lines.Length) line = line[..^1].TrimEnd() + " " + lines[++i].Trim();
             if (line.Length == 0 || line[0] is '#' or ';') continue;
             if (line[0] == '[')
             {
