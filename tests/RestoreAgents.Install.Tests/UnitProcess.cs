@@ -217,6 +217,11 @@ public sealed class UnitProcess : IAsyncDisposable
             var mode = unit.Last(setting + "Mode") ?? "0755";
             foreach (var path in paths)
             {
+                // The service's own folders: a mount there is another process's (a data agent run by hand?).
+                if (MountTable.AnyMountUnder(path))
+                    throw new InvalidOperationException(
+                        $"{unit.Name}: {path} holds a mount that is not this service's (see /proc/self/mountinfo); "
+                        + $"whatever mounted it uses the packaged agent's folder: stop it, or 'fusermount3 -u -z {path}'");
                 Directory.CreateDirectory(path);
                 await ProcessRunner.RunCheckedAsync("chown", $"{uid}:{gid}", path);
                 await ProcessRunner.RunCheckedAsync("chmod", mode, path);
