@@ -22,6 +22,7 @@ public sealed class InstalledAgentTests
         Assert.Equal((await Account.FindAsync(Installed.User))!.Uid, InstalledAgent.UidOf(agent.Id));
         var stop = await agent.StopAsync();
         Assert.True(stop.InTime, $"SIGTERM did not stop it within TimeoutStopSec:\n{agent.Output}");
+        Assert.True(stop.CleanForSystemd, $"it ended with {stop.ExitCode}:\n{agent.Output}");
     }
 
     [Fact]
@@ -42,6 +43,7 @@ public sealed class InstalledAgentTests
 
         var stop = await agent.StopAsync();
         Assert.True(stop.InTime, $"SIGTERM did not stop it within TimeoutStopSec:\n{agent.Output}");
+        Assert.True(stop.CleanForSystemd, $"it ended with {stop.ExitCode}:\n{agent.Output}");
         Assert.True(stop.MountsLeft.Count == 0, $"left mounted: {string.Join(", ", stop.MountsLeft)}\n{agent.Output}");
     }
 
@@ -57,7 +59,8 @@ public sealed class InstalledAgentTests
                 Assert.True(await AgentHealth.CheckAsync(url) == Serving, $"start {start} of {installed.Unit}:\n{agent.Output}");
                 var stop = await agent.StopAsync();
                 Assert.True(stop.InTime && stop.MountsLeft.Count == 0,
-                    $"stop {start} of {installed.Unit}: in time {stop.InTime}, left {string.Join(", ", stop.MountsLeft)}\n{agent.Output}");
+                    $"stop {start} of {installed.Unit}: in time {stop.InTime}, "
+                    + $"left {string.Join(", ", stop.MountsLeft)}\n{agent.Output}");
             }
         }
     }

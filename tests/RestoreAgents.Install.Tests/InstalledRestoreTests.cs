@@ -2,7 +2,9 @@ using RestoreAgents.Testing;
 
 namespace RestoreAgents.Install.Tests;
 
-/// <summary>A whole restore with nothing but the installed parts: restorectl from PATH and both agents as their units run them.</summary>
+/// <summary>
+/// A whole restore with nothing but the installed parts: restorectl from PATH, both agents as their units run them.
+/// </summary>
 [Collection(InstallCollection.Name)]
 public sealed class InstalledRestoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
@@ -38,7 +40,8 @@ public sealed class InstalledRestoreTests(AzuriteFixture azurite) : IClassFixtur
 
         // Exit 0: every page is in the blob, read back and checked against the copy's SHA-256.
         Assert.True(restore.ExitCode == 0,
-            $"restorectl restore exited {restore.ExitCode}:\n{restore.Combined}\nmedia agent:\n{media.Output}\ndata agent:\n{data.Output}");
+            $"restorectl restore exited {restore.ExitCode}:\n{restore.Combined}\n"
+            + $"media agent:\n{media.Output}\ndata agent:\n{data.Output}");
         Assert.Contains($"writes through the pseudo-disk file {Installed.MountPath}/", data.Output);
     }
 }

@@ -3,7 +3,10 @@ namespace RestoreAgents.Install.Tests;
 /// <summary>This process's mount table (/proc/self/mountinfo): the FUSE mount at a folder, if any.</summary>
 public static class MountTable
 {
-    /// <summary>"fuse.restoreagents rw,user_id=102,group_id=105" for a FUSE mount at <paramref name="mountPoint"/>; null if none.</summary>
+    /// <summary>
+    /// "fuse.restoreagents rw,user_id=102,group_id=105" (type and options) for the FUSE mount at
+    /// <paramref name="mountPoint"/>; null if there is none.
+    /// </summary>
     public static string? FuseMountAt(string mountPoint)
     {
         // "36 35 0:52 / /run/restoreagents/disks rw,nosuid - fuse.restoreagents restoreagents rw,user_id=102,...":

@@ -58,7 +58,7 @@ public sealed class SystemdUnit
         return values;
     }
 
-    /// <summary>True when the unit sets <paramref name="key"/> to anything but "no"/"false"/"0"/"" (yes, strict, a list...).</summary>
+    /// <summary>True when the unit sets <paramref name="key"/> to anything but no, false, 0, off or nothing.</summary>
     public bool Enables(string key) =>
         Last(key) is { } value && value is not ("" or "no" or "false" or "0" or "off");
 }
