@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using RestoreAgents.Connections;
+using RestoreAgents.DataAgent.Destinations;
+using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
@@ -19,9 +21,12 @@ public static class DataAgentHost
             .BindConfiguration(DataAgentOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>, DataAgentOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>>(new DataAgentOptionsValidator());
+        // Made once: each destination's one account client, each media agent's name and address.
+        builder.Services.AddSingleton<StorageDestinations>();
+        builder.Services.AddSingleton<MediaAgentDirectory>();
         builder.Services.AddSingleton(TimeProvider.System);
-        // One channel per media agent, shared by every job; disposed with the host.
+        // One channel per configured media agent, shared by every job; disposed with the host.
         builder.Services.AddSingleton(services => new AgentChannels(
             services.GetRequiredService<IOptions<DataAgentOptions>>().Value.MediaAgentChannels));
         builder.Services.AddSingleton<DirectRestoreDiskFactory>();

@@ -1,14 +1,22 @@
 using Microsoft.Extensions.Options;
 using RestoreAgents.Caching;
+using RestoreAgents.DataAgent.Destinations;
+using RestoreAgents.DataAgent.MediaAgents;
 
 namespace RestoreAgents.DataAgent;
 
 /// <summary>
-/// The checks data annotations cannot express: Azure's page-size rule, the nested cloud and channel settings, and
-/// the mount path. Runs at start, so a bad setting stops the agent with its name instead of failing the first job.
+/// The checks data annotations cannot express: Azure's page-size rule, the nested cloud and channel settings, the
+/// mount path, the media agents and the destinations (their secrets read, their credentials built, no request
+/// sent). Runs at start, so a bad setting stops the agent with its name instead of failing the first job.
 /// </summary>
-internal sealed class DataAgentOptionsValidator : IValidateOptions<DataAgentOptions>
+internal sealed class DataAgentOptionsValidator(Func<string, string?> environment) : IValidateOptions<DataAgentOptions>
 {
+    public DataAgentOptionsValidator()
+        : this(Environment.GetEnvironmentVariable)
+    {
+    }
+
     public ValidateOptionsResult Validate(string? name, DataAgentOptions options)
     {
         var failures = new List<string>();
@@ -23,6 +31,13 @@ internal sealed class DataAgentOptionsValidator : IValidateOptions<DataAgentOpti
             failures.Add("DataAgent:MountPath is required when DataAgent:PseudoDisk is fuse");
         if (options.MediaAgentTimeout <= TimeSpan.Zero)
             failures.Add($"DataAgent:MediaAgentTimeout is {options.MediaAgentTimeout}; it must be positive");
+        foreach (var (agent, settings) in options.MediaAgents)
+        {
+            if (MediaAgentDirectory.Problem(agent, settings) is { } problem)
+                failures.Add(problem);
+        }
+        foreach (var (destination, settings) in options.Destinations)
+            Nested("", () => StorageDestinationFactory.Create(destination, settings, options.Cloud, environment), failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -34,7 +49,7 @@ internal sealed class DataAgentOptionsValidator : IValidateOptions<DataAgentOpti
         }
         catch (ArgumentException e)
         {
-            failures.Add($"{section}: {e.Message}");
+            failures.Add(section.Length == 0 ? e.Message : $"{section}: {e.Message}");
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RestoreAgents.Connections;
+using RestoreAgents.DataAgent.Destinations;
 using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.Protocol.V1;
 
@@ -17,6 +18,8 @@ internal sealed class RestoreJobRegistry(
     IOptions<DataAgentOptions> options,
     RestoreRunner runner,
     AgentChannels channels,
+    MediaAgentDirectory mediaAgents,
+    StorageDestinations destinations,
     TimeProvider time,
     ILogger<RestoreJobRegistry> logger) : IDisposable
 {
@@ -30,15 +33,17 @@ internal sealed class RestoreJobRegistry(
         if (_stopping.IsCancellationRequested)
             throw new RestoreRejectedException(StatusCode.Unavailable, "the data agent is shutting down");
 
-        var request = RestoreRequests.From(message, _options);
+        var (request, container) = RestoreRequests.From(message, _options, mediaAgents, destinations);
         // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
-        var media = new MediaAgentClient(channels, request.MediaAgent, time);
+        var media = new MediaAgentClient(channels, request.MediaAgent, time, logger);
         var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
 
-        var job = new RestoreJob(NewJobId(), request, copy, Activity.Current?.Context ?? default);
+        var job = new RestoreJob(NewJobId(), request, copy, Activity.Current?.Context ?? default, container);
         _jobs[job.Id] = job;
-        logger.LogInformation("Restore {Job} accepted: copy {Copy} ({DiskSize} bytes, {Allocated} allocated) from {Media}",
-            job.Id, copy.Name, copy.DiskSize, copy.AllocatedBytes, request.MediaAgent);
+        logger.LogInformation("Restore {Job} accepted: copy {Copy} ({DiskSize} bytes, {Allocated} allocated) from "
+            + "{Media} ({MediaUrl}) into {Blob} of destination '{Destination}'{Sas}", job.Id, copy.Name,
+            copy.DiskSize, copy.AllocatedBytes, request.MediaAgent, request.MediaAgent.Url,
+            $"{request.Container}/{request.BlobName}", request.Destination, request.UsesSas ? " with the request's SAS" : "");
         _ = RunWhenSlotFreeAsync(job);
         return job;
     }
