@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Testing;
 
@@ -51,15 +52,21 @@ public sealed class BadInputTests(AgentsFixture agents)
     }
 
     [Fact]
-    public async Task StartRestore_UnreachableMediaAgent_FailsWithUnavailableNamingTheAddress()
+    public async Task StartRestore_UnreachableMediaAgent_FailsWithUnavailableNamingItsConfiguredName()
     {
+        var port = FreePort.Next();
+        using var cache = new TempDirectory("unreachable-media");
+        await using var dataAgent = await agents.StartDataAgentAsync(cache.Path,
+            "--DataAgent:PseudoDisk=direct", $"--DataAgent:MediaAgents:backup-2:Url=http://127.0.0.1:{port}");
+        using var channel = GrpcChannel.ForAddress(dataAgent.Urls.Single());
         var request = _driver.Request("anything", "x.vhd", MiB, 4 * MiB);
-        request.MediaAgentUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        request.MediaAgent = "backup-2";
 
-        var error = await StartFailsAsync(request);
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new Protocol.V1.DataAgent.DataAgentClient(channel).StartRestoreAsync(request));
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Contains(request.MediaAgentUrl, error.Status.Detail);
+        Assert.Equal("media agent 'backup-2' is unreachable (the data agent's log says why)", error.Status.Detail);
         await AssertDataAgentStillServesAsync();
     }
 

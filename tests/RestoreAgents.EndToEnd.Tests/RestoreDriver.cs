@@ -16,13 +16,14 @@ internal sealed class RestoreDriver(AgentsFixture agents)
             CancellationToken.None);
     }
 
+    /// <summary>A restore of the copy into restores/<paramref name="blobName"/> of the fixture's named destination.</summary>
     public StartRestoreRequest Request(string copyName, string blobName, uint pageSize, ulong cacheSize) => new()
     {
-        MediaAgentUrl = agents.MediaAgentUrl.ToString(),
+        MediaAgent = AgentsFixture.MediaAgentName,
         CopyName = copyName,
-        Destination = new PageBlobDestination
+        Target = new RestoreTarget
         {
-            ConnectionString = agents.Azurite.ConnectionString,
+            Destination = AgentsFixture.DestinationName,
             Container = "restores",
             BlobName = blobName,
         },
