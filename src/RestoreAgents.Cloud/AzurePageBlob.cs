@@ -58,10 +58,18 @@ public sealed class AzurePageBlob : IPageBlob
 
     public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (offset < 0 || offset > Size - buffer.Length)
-            throw new ArgumentOutOfRangeException(nameof(offset), offset,
-                $"read of {buffer.Length} bytes at offset {offset} is outside {Name} of {Size} bytes");
-        return buffer.IsEmpty ? ValueTask.CompletedTask : ReadRangeAsync(offset, buffer, cancellationToken);
+        CheckRead(offset, buffer.Length);
+        return buffer.IsEmpty ? ValueTask.CompletedTask : ReadRangeAsync(offset, buffer, async: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same as <see cref="ReadAsync"/>, with the SDK's synchronous download: for a FUSE thread, which must not
+    /// block on asynchronous I/O.
+    /// </summary>
+    public void Read(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        CheckRead(offset, buffer.Length);
+        if (!buffer.IsEmpty) ReadRangeAsync(offset, buffer, async: false, cancellationToken).EnsureCompleted();
     }
 
     public ValueTask ClearPagesAsync(long offset, long length, CancellationToken cancellationToken = default)
@@ -107,13 +115,25 @@ public sealed class AzurePageBlob : IPageBlob
     }
 
     /// <summary>Deletes the blob (with any snapshots); a blob already gone counts as deleted.</summary>
-    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    public Task DeleteAsync(CancellationToken cancellationToken = default) =>
+        DeleteCoreAsync(async: true, cancellationToken);
+
+    /// <summary>The same as <see cref="DeleteAsync(CancellationToken)"/>, with the SDK's synchronous call.</summary>
+    public void Delete(CancellationToken cancellationToken = default) =>
+        DeleteCoreAsync(async: false, cancellationToken).EnsureCompleted();
+
+    public override string ToString() => Name;
+
+    private async Task DeleteCoreAsync(bool async, CancellationToken cancellationToken)
     {
         using var activity = CloudTelemetry.Start("page_blob.delete", Name);
         try
         {
-            await _client.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
+            if (async)
+                await _client.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+            else
+                _client.DeleteIfExists(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
@@ -121,8 +141,6 @@ public sealed class AzurePageBlob : IPageBlob
             throw _errors.Translate(e, "delete", sasPermissions: "delete (d)");
         }
     }
-
-    public override string ToString() => Name;
 
     private async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -147,14 +165,19 @@ public sealed class AzurePageBlob : IPageBlob
         }
     }
 
-    private async ValueTask ReadRangeAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>One body for both reads: <paramref name="async"/> false makes only the SDK's synchronous calls.</summary>
+    private async ValueTask ReadRangeAsync(long offset, Memory<byte> buffer, bool async,
+        CancellationToken cancellationToken)
     {
         try
         {
             var download = new BlobDownloadOptions { Range = new HttpRange(offset, buffer.Length) };
-            var response = await _client.DownloadStreamingAsync(download, cancellationToken).ConfigureAwait(false);
+            var response = async
+                ? await _client.DownloadStreamingAsync(download, cancellationToken).ConfigureAwait(false)
+                : _client.DownloadStreaming(download, cancellationToken);
             using var result = response.Value;
-            await result.Content.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (async) await result.Content.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+            else result.Content.ReadExactly(buffer.Span);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
@@ -173,6 +196,13 @@ public sealed class AzurePageBlob : IPageBlob
         {
             throw _errors.Translate(e, $"clear {length} bytes at offset {offset} of", offset);
         }
+    }
+
+    private void CheckRead(long offset, int length)
+    {
+        if (offset < 0 || offset > Size - length)
+            throw new ArgumentOutOfRangeException(nameof(offset), offset,
+                $"read of {length} bytes at offset {offset} is outside {Name} of {Size} bytes");
     }
 
     private void CheckPages(string what, long offset, long length, string lengthName)

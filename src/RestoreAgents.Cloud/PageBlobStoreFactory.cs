@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using RestoreAgents.Caching;
 
 namespace RestoreAgents.Cloud;
 
@@ -24,8 +25,20 @@ public static class PageBlobStoreFactory
     /// The destination, the options or the size cannot work (no request sent).
     /// </exception>
     /// <exception cref="CloudDestinationException">The storage account refused or could not be reached.</exception>
-    public static async Task<AzurePageBlob> CreateAsync(PageBlobDestination destination, long size,
-        bool overwrite, CloudOptions options, CancellationToken cancellationToken = default)
+    public static Task<AzurePageBlob> CreateAsync(PageBlobDestination destination, long size,
+        bool overwrite, CloudOptions options, CancellationToken cancellationToken = default) =>
+        CreateCoreAsync(destination, size, overwrite, options, async: true, cancellationToken);
+
+    /// <summary>
+    /// The same as <see cref="CreateAsync"/>, with the SDK's synchronous calls: for a FUSE thread, where a file
+    /// created in a mount becomes a page blob.
+    /// </summary>
+    public static AzurePageBlob Create(PageBlobDestination destination, long size, bool overwrite,
+        CloudOptions options, CancellationToken cancellationToken = default) =>
+        CreateCoreAsync(destination, size, overwrite, options, async: false, cancellationToken).EnsureCompleted();
+
+    private static async Task<AzurePageBlob> CreateCoreAsync(PageBlobDestination destination, long size,
+        bool overwrite, CloudOptions options, bool async, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,8 +54,18 @@ public static class PageBlobStoreFactory
         using var activity = CloudTelemetry.Start("page_blob.create", location.Url);
         try
         {
-            if (!destination.UsesContainerSas)
+            if (destination.UsesContainerSas)
+            {
+                // a container SAS cannot create its container: it must exist
+            }
+            else if (async)
+            {
                 await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                container.CreateIfNotExists(cancellationToken: cancellationToken);
+            }
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
@@ -57,7 +80,8 @@ public static class PageBlobStoreFactory
         };
         try
         {
-            await blob.CreateAsync(size, create, cancellationToken).ConfigureAwait(false);
+            if (async) await blob.CreateAsync(size, create, cancellationToken).ConfigureAwait(false);
+            else blob.Create(size, create, cancellationToken);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
