@@ -28,9 +28,8 @@ public sealed partial class PageCache
         fixed (byte* pointer = buffer)
         {
             var lease = _pinnedSpans.Rent(pointer, buffer.Length);
-            var read = ReadCoreAsync(offset, lease.Memory, async: false, cancellationToken);
-            _pinnedSpans.Return(lease, read.IsCompleted);
-            return read.EnsureCompleted();
+            return _pinnedSpans.Return(lease, ReadCoreAsync(offset, lease.Memory, async: false, cancellationToken))
+                .EnsureCompleted();
         }
     }
 

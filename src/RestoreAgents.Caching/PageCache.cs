@@ -166,9 +166,8 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
         fixed (byte* pointer = data)
         {
             var lease = _pinnedSpans.Rent(pointer, data.Length);
-            var write = WriteCoreAsync(offset, lease.Memory, async: false, cancellationToken);
-            _pinnedSpans.Return(lease, write.IsCompleted);
-            write.EnsureCompleted();
+            _pinnedSpans.Return(lease, WriteCoreAsync(offset, lease.Memory, async: false, cancellationToken))
+                .EnsureCompleted();
         }
     }
 

@@ -22,11 +22,25 @@ internal sealed unsafe class PinnedSpans
         return lease;
     }
 
-    /// <param name="done">
-    /// Whether the call has ended. One still running (a bug: it went asynchronous) keeps its lease, now empty so
-    /// that it cannot reach the span the caller unpins; the lease is never lent again.
-    /// </param>
-    public void Return(Lease lease, bool done)
+    /// <summary>Takes the lease back from the call that used it; returns that call, for EnsureCompleted.</summary>
+    /// <remarks>
+    /// A call still running (a bug: it went asynchronous) keeps its lease, emptied so that it cannot reach the
+    /// span the caller unpins; that lease is never lent again.
+    /// </remarks>
+    public ValueTask Return(Lease lease, ValueTask call)
+    {
+        Return(lease, call.IsCompleted);
+        return call;
+    }
+
+    /// <inheritdoc cref="Return(Lease, ValueTask)"/>
+    public ValueTask<T> Return<T>(Lease lease, ValueTask<T> call)
+    {
+        Return(lease, call.IsCompleted);
+        return call;
+    }
+
+    private void Return(Lease lease, bool done)
     {
         lease.Point(null, 0);
         if (done)

@@ -13,7 +13,7 @@ public sealed unsafe class PinnedSpansTests
             first = pool.Rent(pointer, bytes.Length);
             first.Memory.Span[3..5].Fill(7);
             Assert.Equal(bytes.Length, first.Memory.Length);
-            pool.Return(first, done: true);
+            pool.Return(first, ValueTask.CompletedTask).EnsureCompleted();
         }
 
         Assert.Equal(new byte[] { 0, 0, 0, 7, 7, 0 }, bytes[..6]);
@@ -23,7 +23,7 @@ public sealed unsafe class PinnedSpansTests
             var second = pool.Rent(pointer, 4);
             Assert.Same(first, second);
             Assert.Equal(4, second.Memory.Length);
-            pool.Return(second, done: true);
+            pool.Return(second, ValueTask.FromResult(4)).EnsureCompleted();
         }
     }
 
@@ -36,7 +36,8 @@ public sealed unsafe class PinnedSpansTests
         fixed (byte* pointer = bytes)
         {
             abandoned = pool.Rent(pointer, bytes.Length);
-            pool.Return(abandoned, done: false);
+            var running = new TaskCompletionSource();
+            Assert.False(pool.Return(abandoned, new ValueTask(running.Task)).IsCompleted);
         }
 
         Assert.Equal(0, abandoned.Memory.Length); // the running call cannot reach the unpinned span any more
@@ -44,7 +45,7 @@ public sealed unsafe class PinnedSpansTests
         {
             var next = pool.Rent(pointer, bytes.Length);
             Assert.NotSame(abandoned, next);
-            pool.Return(next, done: true);
+            pool.Return(next, ValueTask.CompletedTask).EnsureCompleted();
         }
     }
 }
