@@ -97,7 +97,6 @@ public sealed class FilePageBlob : IPageBlob, IDisposable
         }
     }
 
-
     private void CheckPageRange(string what, long offset, long length)
     {
         if (offset % PageCacheOptions.SectorSize != 0 || length % PageCacheOptions.SectorSize != 0 || length <= 0)
