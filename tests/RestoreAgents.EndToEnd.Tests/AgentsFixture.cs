@@ -57,7 +57,7 @@ public sealed class AgentsFixture : IAsyncLifetime
         Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var app = DataAgentHost.Build(["--urls", "http://127.0.0.1:0", $"--DataAgent:CacheDirectory={cacheDirectory}",
-            "--DataAgent:Cloud:MaxRetries=2", .. NamedPartsSettings(), .. settings], configure);
+            "--DataAgent:Cloud:MaxRetries=2", .. NamedParts, .. settings], configure);
         try
         {
             await app.StartAsync();
@@ -70,20 +70,26 @@ public sealed class AgentsFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The media agent and the Azurite destination, as an operator configures them.</summary>
-    private string[] NamedPartsSettings()
+    /// <summary>
+    /// The media agent and the Azurite destination, as an operator configures them: every data agent's settings,
+    /// also of one started as a process.
+    /// </summary>
+    public string[] NamedParts
     {
-        var destination = $"--DataAgent:Destinations:{DestinationName}";
-        return
-        [
-            $"--DataAgent:MediaAgents:{MediaAgentName}:Url={MediaAgentUrl}",
-            $"{destination}:BlobEndpoint={Azurite.BlobEndpoint}",
-            $"{destination}:Credential=AccountKey",
-            $"{destination}:AccountName={AzuriteFixture.AccountName}",
-            $"{destination}:AccountKeyFile={AccountKeyFile}",
-            $"{destination}:AllowPlaintext=true",
-            $"{destination}:AllowedSasHosts:0=127.0.0.1:{Azurite.Port}",
-        ];
+        get
+        {
+            var destination = $"--DataAgent:Destinations:{DestinationName}";
+            return
+            [
+                $"--DataAgent:MediaAgents:{MediaAgentName}:Url={MediaAgentUrl}",
+                $"{destination}:BlobEndpoint={Azurite.BlobEndpoint}",
+                $"{destination}:Credential=AccountKey",
+                $"{destination}:AccountName={AzuriteFixture.AccountName}",
+                $"{destination}:AccountKeyFile={AccountKeyFile}",
+                $"{destination}:AllowPlaintext=true",
+                $"{destination}:AllowedSasHosts:0=127.0.0.1:{Azurite.Port}",
+            ];
+        }
     }
 
     public GrpcChannel DataAgentChannel() => GrpcChannel.ForAddress(DataAgentUrl);
