@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Net.Sockets;
 using Grpc.Core;
+using RestoreAgents.Security;
 
 namespace RestoreAgents.Cli.Agents;
 
@@ -33,6 +34,8 @@ public sealed record AgentEndpoint(string Role, Uri Address)
     /// <summary>Why the connection failed, in the words of ping and curl rather than of the HTTP stack.</summary>
     private static string ReachProblem(RpcException failure)
     {
+        if (PeerCertificateRejectedException.FindIn(failure.Status.DebugException) is { } refused)
+            return refused.Message;
         for (Exception? e = failure.Status.DebugException; e is not null; e = e.InnerException)
         {
             switch (e)

@@ -3,6 +3,7 @@ using Grpc.Core;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.Protocol.V1;
+using RestoreAgents.Security;
 
 namespace RestoreAgents.DataAgent.MediaAgents;
 
@@ -92,5 +93,6 @@ internal sealed class MediaAgentClient(AgentChannels channels, Uri address, Time
         new(StatusCode.Unavailable, $"cannot reach the media agent at {Address}: {why}");
 
     private static string Describe(RpcException e) =>
-        string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail;
+        PeerCertificateRejectedException.FindIn(e.Status.DebugException)?.Message
+        ?? (string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail);
 }
