@@ -17,7 +17,9 @@ public sealed class CertificateAuthority : IDisposable
     public X509Certificate2 Certificate { get; }
 
     /// <summary>A new root CA named <paramref name="name"/>, valid from now for <paramref name="validity"/>.</summary>
-    public static CertificateAuthority Create(string name, TimeSpan validity, TimeProvider time)
+    /// <param name="notBefore">From when it is valid: now unless given (the tests backdate theirs).</param>
+    public static CertificateAuthority Create(string name, TimeSpan validity, TimeProvider time,
+        DateTimeOffset? notBefore = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -26,9 +28,9 @@ public sealed class CertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var now = time.GetUtcNow();
         // A minute back: a peer whose clock is a little behind still accepts what was issued just now.
-        return new CertificateAuthority(request.CreateSelfSigned(now.AddMinutes(-1), now + validity));
+        var from = notBefore ?? time.GetUtcNow().AddMinutes(-1);
+        return new CertificateAuthority(request.CreateSelfSigned(from, from + validity));
     }
 
     /// <summary>The CA of a PEM certificate file and its key file (as <see cref="Save"/> wrote them).</summary>
