@@ -1,5 +1,7 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using RestoreAgents.Hosting.Security;
 using RestoreAgents.DataAgent;
 using RestoreAgents.MediaAgent;
 using RestoreAgents.Testing;
@@ -19,6 +21,9 @@ public sealed class AgentsFixture : IAsyncLifetime
 
     public AzuriteFixture Azurite { get; } = new();
     public TestPki Pki { get; } = new();
+
+    /// <summary>The audit lines of every host the fixture starts.</summary>
+    public LogRecorder Audit { get; } = new(AuditLog.Category);
     public string StorePath => _root.Combine("store");
     public string CacheDirectory => _root.Combine("cache");
     public string WorkPath => _root.Combine("work");
@@ -35,7 +40,7 @@ public sealed class AgentsFixture : IAsyncLifetime
         await Azurite.InitializeAsync();
 
         _mediaAgent = MediaAgentHost.Build(["--urls", "https://127.0.0.1:0", $"--MediaAgent:StorePath={StorePath}",
-            "--Hosting:EnableReflection=true", .. Pki.MediaAgentSettings()]);
+            "--Hosting:EnableReflection=true", .. Pki.MediaAgentSettings()], RecordAudit);
         await _mediaAgent.StartAsync();
         MediaAgentUrl = new Uri(_mediaAgent.Urls.Single());
 
@@ -48,7 +53,7 @@ public sealed class AgentsFixture : IAsyncLifetime
     public async Task<WebApplication> StartDataAgentAsync(string cacheDirectory, params string[] settings)
     {
         var app = DataAgentHost.Build(["--urls", "https://127.0.0.1:0", $"--DataAgent:CacheDirectory={cacheDirectory}",
-            "--DataAgent:Cloud:MaxRetries=2", .. Pki.DataAgentSettings(), .. settings]);
+            "--DataAgent:Cloud:MaxRetries=2", .. Pki.DataAgentSettings(), .. settings], RecordAudit);
         try
         {
             await app.StartAsync();
@@ -69,6 +74,8 @@ public sealed class AgentsFixture : IAsyncLifetime
 
     /// <summary>A channel to another data agent (one of <see cref="StartDataAgentAsync"/>) as an operator.</summary>
     public GrpcChannel ChannelTo(WebApplication dataAgent) => Pki.Channel(new Uri(dataAgent.Urls.Single()), TestPki.Operator);
+
+    private void RecordAudit(WebApplicationBuilder builder) => builder.Logging.AddProvider(Audit);
 
     public async Task DisposeAsync()
     {
