@@ -15,8 +15,9 @@ namespace RestoreAgents.Connections;
 /// <remarks>
 /// Calls cancelled through their token or past their deadline throw <see cref="OperationCanceledException"/>
 /// (not an <see cref="Grpc.Core.RpcException"/> with Cancelled), so a caller tells its own cancellation apart.
-/// A refused agent certificate fails the call as Unavailable, with a <see cref="PeerCertificateRejectedException"/>
-/// (naming the certificate and why) among the causes of its debug exception.
+/// A refused agent certificate fails the call (as Internal, gRPC's status for an HttpRequestException it does not
+/// know) with a <see cref="PeerCertificateRejectedException"/> naming the certificate and why among the causes of
+/// its debug exception: callers report it as an agent they cannot reach.
 /// </remarks>
 public sealed class AgentChannels : IDisposable
 {
@@ -120,17 +121,17 @@ public sealed class AgentChannels : IDisposable
     {
         var host = stream?.TargetHostName ?? "the host dialled";
         if (certificate is null)
-            throw new PeerCertificateRejectedException($"the agent at {host} presented no certificate");
+            throw new PeerCertificateRejectedException($"it presented no certificate at {host}");
         var peer = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
         if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-            throw new PeerCertificateRejectedException($"certificate '{PeerIdentity.Of(peer)}' of the agent at {host} "
-                + $"does not name {host} (its names: {string.Join(", ", Names(peer))})");
+            throw new PeerCertificateRejectedException($"its certificate '{PeerIdentity.Of(peer)}' does not name {host} "
+                + $"(its names: {string.Join(", ", Names(peer))})");
         var presented = chain is null
             ? []
             : chain.ChainPolicy.ExtraStore.Concat(chain.ChainElements.Select(e => e.Certificate)).ToList();
         var problem = _validator.Problem(peer, presented, material.TrustedRoots,
             PeerCertificateValidator.ServerAuthentication);
-        return problem is null ? true : throw new PeerCertificateRejectedException($"the agent at {host}: {problem}");
+        return problem is null ? true : throw new PeerCertificateRejectedException($"its {problem}");
     }
 
     private static IEnumerable<string> Names(X509Certificate2 certificate)

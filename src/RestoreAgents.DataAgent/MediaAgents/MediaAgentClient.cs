@@ -31,6 +31,10 @@ internal sealed class MediaAgentClient(AgentChannels channels, Uri address, Time
             // The channel reports a passed deadline as a cancellation; the caller did not cancel.
             throw Unreachable($"no answer within {timeout}");
         }
+        catch (RpcException e) when (PeerCertificateRejectedException.FindIn(e.Status.DebugException) is { } refused)
+        {
+            throw Unreachable(refused.Message);
+        }
         catch (RpcException e)
         {
             throw e.StatusCode switch
