@@ -9,5 +9,6 @@ public sealed class AccessOptions
 
     /// <summary>The roles <paramref name="identity"/> holds; identities compare as DNS names do, ignoring case.</summary>
     public IEnumerable<string> RolesOf(string identity) =>
-        Roles.Where(r => r.Value.Contains(identity, StringComparer.OrdinalIgnoreCase)).Select(r => r.Key);
+        Roles.Where(r => r.Value.Contains(identity, StringComparer.OrdinalIgnoreCase))
+            .Select(r => AccessRoles.Canonical(r.Key)).Distinct(StringComparer.OrdinalIgnoreCase);
 }

@@ -7,7 +7,8 @@ internal sealed class AccessOptionsValidator(IReadOnlyCollection<string> knownRo
 {
     public ValidateOptionsResult Validate(string? name, AccessOptions options)
     {
-        var unknown = options.Roles.Keys.Where(r => !knownRoles.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
+        var unknown = options.Roles.Keys
+            .Where(r => !knownRoles.Contains(AccessRoles.Canonical(r), StringComparer.OrdinalIgnoreCase)).ToList();
         return unknown.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"Access:Roles:{unknown[0]} is not a role of this agent; its roles are "

@@ -14,4 +14,10 @@ public static class AccessRoles
 
     public static readonly IReadOnlyCollection<string> OfDataAgent = [Operator, Viewer];
     public static readonly IReadOnlyCollection<string> OfMediaAgent = [DataAgent, Viewer];
+
+    /// <summary>
+    /// A role's name as configuration may spell it: environment variable names (systemd's EnvironmentFile=) cannot
+    /// hold "-", so Access__Roles__data_agent__0 means data-agent.
+    /// </summary>
+    public static string Canonical(string role) => role.Replace('_', '-').ToLowerInvariant();
 }
