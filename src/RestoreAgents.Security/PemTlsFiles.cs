@@ -18,8 +18,9 @@ public static class PemTlsFiles
             leaf = X509Certificate2.CreateFromPem(File.ReadAllText(files.CertificateFile),
                 File.ReadAllText(files.KeyFile));
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
+            // ArgumentException: a key, but of another certificate (mid-renewal, or a wrong file).
             throw new CertificateLoadException($"key file {files.KeyFile} holds no unencrypted PEM private key of the "
                 + $"certificate in {files.CertificateFile}: {e.Message}", e);
         }
