@@ -32,10 +32,6 @@ public sealed class TcpTap : IAsyncDisposable
         get { lock (_captured) return _captured.ToArray(); }
     }
 
-    public bool Saw(ReadOnlySpan<byte> pattern) => Captured.AsSpan().IndexOf(pattern) >= 0;
-
-    public bool Saw(string text) => Saw(System.Text.Encoding.UTF8.GetBytes(text));
-
     private async Task AcceptAsync()
     {
         try
