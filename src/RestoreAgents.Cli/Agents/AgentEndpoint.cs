@@ -25,6 +25,9 @@ public sealed record AgentEndpoint(string Role, Uri Address)
             StatusCode.Unavailable when failure.Status.DebugException is null && !string.IsNullOrWhiteSpace(failure.Status.Detail) =>
                 new AgentRequestException(this, failure.StatusCode, failure.Status.Detail, failure),
             StatusCode.Unavailable => new AgentUnreachableException(this, ReachProblem(failure), failure),
+            // No HTTP response came back either: the client reports that as Internal when no IOException is inside.
+            StatusCode.Internal when failure.Status.DebugException is HttpRequestException =>
+                new AgentUnreachableException(this, ReachProblem(failure), failure),
             StatusCode.PermissionDenied => new AgentRequestException(this, failure.StatusCode,
                 $"the {Role} refused this call: the identity of your certificate (--cert) has no role that may make "
                 + $"it (Access:Roles on the {Role}, which logged the denial)", failure),
@@ -56,12 +59,6 @@ public sealed record AgentEndpoint(string Role, Uri Address)
                     };
                 case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
                     return "unknown host";
-                // TLS 1.3 tells a client its certificate was refused only by closing the connection after the
-                // handshake, before HTTP/2 starts.
-                case HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse }
-                    when Address.Scheme == Uri.UriSchemeHttps:
-                    return "the TLS handshake failed: the agent closed the connection (does it trust the CA of your "
-                        + "certificate, and is the certificate still valid?)";
                 case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
                     return "the TLS handshake failed (is the agent's address https://, and does it trust the CA of "
                         + "your certificate?)";
@@ -69,6 +66,11 @@ public sealed record AgentEndpoint(string Role, Uri Address)
                     return "timed out";
             }
         }
+        // TLS 1.3 tells a client its certificate was refused only by closing the connection after the handshake,
+        // before HTTP/2 starts; the HTTP stack reports that as an invalid response or a stream disposed under it.
+        if (Address.Scheme == Uri.UriSchemeHttps && failure.Status.DebugException is HttpRequestException)
+            return "the TLS handshake failed: the agent closed the connection (does it trust the CA of your "
+                + "certificate, and is the certificate still valid?)";
         var detail = failure.Status.Detail;
         return string.IsNullOrWhiteSpace(detail) ? "the agent is unavailable" : detail;
     }

@@ -42,6 +42,8 @@ internal sealed class MediaAgentClient(AgentChannels channels, Uri address, Time
                 StatusCode.NotFound => new RestoreRejectedException(StatusCode.NotFound,
                     $"copy '{copyName}' is not in the store of the media agent at {Address}"),
                 StatusCode.Unavailable or StatusCode.DeadlineExceeded => Unreachable(Describe(e)),
+                // No HTTP response at all (how TLS 1.3 refuses our certificate), reported without an IOException.
+                StatusCode.Internal when e.Status.DebugException is HttpRequestException => Unreachable(Describe(e)),
                 _ => new RestoreRejectedException(e.StatusCode,
                     $"the media agent at {Address} could not describe copy '{copyName}': {Describe(e)}"),
             };
