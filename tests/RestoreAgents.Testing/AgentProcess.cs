@@ -116,7 +116,9 @@ public sealed class AgentProcess : IAsyncDisposable
                 await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
                 return;
             }
-            catch (Grpc.Core.RpcException)
+            // A passed deadline usually comes as DeadlineExceeded, but as a TaskCanceledException when it fires
+            // while the response headers are awaited (seen on a loaded machine).
+            catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
             {
                 await Task.Delay(100);
             }
