@@ -24,8 +24,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public string BlobEndpoint => $"http://127.0.0.1:{Port}/{AccountName}";
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+    public string ConnectionString => ConnectionStringTo(BlobEndpoint);
+
+    /// <summary>The account's connection string with another blob endpoint, e.g. a <see cref="CloudFaultProxy"/> before it.</summary>
+    public static string ConnectionStringTo(string blobEndpoint) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={blobEndpoint};";
 
     public async Task InitializeAsync()
     {
