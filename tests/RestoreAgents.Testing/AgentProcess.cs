@@ -36,18 +36,26 @@ public sealed class AgentProcess : IAsyncDisposable
 
     /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
     /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
-    public static async Task<AgentProcess> StartAsync(string project, params string[] settings)
+    public static Task<AgentProcess> StartAsync(string project, params string[] settings) =>
+        StartAsync([], project, settings);
+
+    /// <param name="prefix">A command that runs the agent's command, e.g. <see cref="HostWithout.PrefixAsync"/>'s.</param>
+    /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
+    /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
+    public static async Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, string project,
+        params string[] settings)
     {
         var dll = Path.Combine(RepoPaths.Root, "src", project, "bin", CallerConfiguration(), "net10.0", project + ".dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build {project} first");
         var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var start = new ProcessStartInfo("dotnet")
+        string[] command = [.. prefix, "dotnet", dll, "--urls", url.ToString(), .. settings];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])[dll, "--urls", url.ToString(), .. settings])
+        foreach (var argument in command[1..])
             start.ArgumentList.Add(argument);
         var agent = new AgentProcess(Process.Start(start)!, url);
         await agent.WaitUntilServingAsync(project);
