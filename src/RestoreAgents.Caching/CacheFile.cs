@@ -4,7 +4,8 @@ namespace RestoreAgents.Caching;
 
 /// <summary>
 /// The one file that holds every cache slot (slot i at i × page size). Only written ranges are ever read back;
-/// the rest of a page reads as zeros, so a reused slot needs no clearing.
+/// the rest of a page reads as zeros, so a reused slot needs no clearing. Each operation is one body behind a
+/// <c>bool async</c> switch: false calls the synchronous file API, for callers that must not wait on a task.
 /// </summary>
 internal sealed class CacheFile : IDisposable
 {
@@ -21,37 +22,20 @@ internal sealed class CacheFile : IDisposable
 
     public string Path { get; }
 
-    public void Write(long fileOffset, ReadOnlySpan<byte> data) => RandomAccess.Write(_handle, data, fileOffset);
-
-    public ValueTask WriteAsync(long fileOffset, ReadOnlyMemory<byte> data) =>
-        RandomAccess.WriteAsync(_handle, data, fileOffset);
+    public ValueTask WriteAsync(long fileOffset, ReadOnlyMemory<byte> data, bool async)
+    {
+        if (async) return RandomAccess.WriteAsync(_handle, data, fileOffset);
+        RandomAccess.Write(_handle, data.Span, fileOffset);
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// Fills <paramref name="destination"/> with the bytes [pageOffset, pageOffset + destination.Length) of the
     /// page in the slot at <paramref name="slotOffset"/>: the <paramref name="written"/> ranges (page-relative,
     /// sorted, inside that window) from the file, zeros everywhere else.
     /// </summary>
-    public void ReadPage(long slotOffset, long pageOffset, Span<byte> destination, ReadOnlySpan<LongRange> written)
-    {
-        long cursor = pageOffset;
-        foreach (var range in written)
-        {
-            destination[(int)(cursor - pageOffset)..(int)(range.Start - pageOffset)].Clear();
-            var target = destination.Slice((int)(range.Start - pageOffset), (int)range.Length);
-            while (!target.IsEmpty)
-            {
-                int read = RandomAccess.Read(_handle, target, slotOffset + range.End - target.Length);
-                if (read == 0) { target.Clear(); break; }
-                target = target[read..];
-            }
-            cursor = range.End;
-        }
-        destination[(int)(cursor - pageOffset)..].Clear();
-    }
-
-    /// <inheritdoc cref="ReadPage"/>
     public async ValueTask ReadPageAsync(long slotOffset, long pageOffset, Memory<byte> destination,
-        ReadOnlyMemory<LongRange> written, CancellationToken cancellationToken)
+        ReadOnlyMemory<LongRange> written, bool async, CancellationToken cancellationToken)
     {
         long cursor = pageOffset;
         for (int i = 0; i < written.Length; i++)
@@ -61,8 +45,10 @@ internal sealed class CacheFile : IDisposable
             var target = destination.Slice((int)(range.Start - pageOffset), (int)range.Length);
             while (!target.IsEmpty)
             {
-                int read = await RandomAccess.ReadAsync(_handle, target, slotOffset + range.End - target.Length,
-                    cancellationToken).ConfigureAwait(false);
+                long fileOffset = slotOffset + range.End - target.Length;
+                int read = async
+                    ? await RandomAccess.ReadAsync(_handle, target, fileOffset, cancellationToken).ConfigureAwait(false)
+                    : RandomAccess.Read(_handle, target.Span, fileOffset);
                 if (read == 0) { target.Span.Clear(); break; }
                 target = target[read..];
             }

@@ -18,6 +18,12 @@ public interface IPageBlob
     /// <summary>Reads back bytes written earlier; never-written bytes read as zeros.</summary>
     ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The same as <see cref="ReadAsync"/>, synchronous all the way down (a FUSE thread reads through it and must
+    /// not block on asynchronous I/O). It takes <see cref="Memory{T}"/> so that one body can serve both.
+    /// </summary>
+    void Read(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default);
+
     /// <summary>Returns a 512-aligned range to zeros (a page that held data and became all zeros).</summary>
     ValueTask ClearPagesAsync(long offset, long length, CancellationToken cancellationToken = default);
 }

@@ -16,36 +16,39 @@ public sealed partial class PageCache
     private readonly record struct SlotSnapshot(PageSlot Slot, long Version, LongRange[] Written, int Count);
 
     /// <summary>Reads up to the end of the disk; returns the bytes read (0 at the end).</summary>
-    public async ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ReadCoreAsync(offset, buffer, async: true, cancellationToken);
+
+    /// <summary>
+    /// The same as <see cref="ReadAsync"/>, synchronous: for native threads such as FUSE callbacks. A page that
+    /// left the cache is read with the blob's synchronous <see cref="IPageBlob.Read"/>.
+    /// </summary>
+    public unsafe int Read(long offset, Span<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        fixed (byte* pointer = buffer)
+        {
+            var lease = _pinnedSpans.Rent(pointer, buffer.Length);
+            return _pinnedSpans.Return(lease, ReadCoreAsync(offset, lease.Memory, async: false, cancellationToken))
+                .EnsureCompleted();
+        }
+    }
+
+    private async ValueTask<int> ReadCoreAsync(long offset, Memory<byte> buffer, bool async,
+        CancellationToken cancellationToken)
     {
         int total = ReadableLength(offset, buffer.Length);
         buffer = buffer[..total];
         while (!buffer.IsEmpty)
         {
             var (page, inPage, count) = Locate(offset, buffer.Length);
-            await ReadPageAsync(page, inPage, buffer[..count], cancellationToken).ConfigureAwait(false);
+            await ReadPageAsync(page, inPage, buffer[..count], async, cancellationToken).ConfigureAwait(false);
             offset += count;
             buffer = buffer[count..];
         }
         return total;
     }
 
-    /// <summary>The same as <see cref="ReadAsync"/>, blocking: for native threads such as FUSE callbacks.</summary>
-    public int Read(long offset, Span<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        int total = ReadableLength(offset, buffer.Length);
-        buffer = buffer[..total];
-        while (!buffer.IsEmpty)
-        {
-            var (page, inPage, count) = Locate(offset, buffer.Length);
-            ReadPage(page, inPage, buffer[..count], cancellationToken);
-            offset += count;
-            buffer = buffer[count..];
-        }
-        return total;
-    }
-
-    private async ValueTask ReadPageAsync(long page, int inPage, Memory<byte> destination,
+    private async ValueTask ReadPageAsync(long page, int inPage, Memory<byte> destination, bool async,
         CancellationToken cancellationToken)
     {
         while (true)
@@ -60,52 +63,14 @@ public sealed partial class PageCache
             }
             if (source == ReadSource.Blob)
             {
-                await ReadBlobAsync(page * _pageSize + inPage, destination, cancellationToken).ConfigureAwait(false);
+                await ReadBlobAsync(page * _pageSize + inPage, destination, async, cancellationToken)
+                    .ConfigureAwait(false);
                 return;
             }
             try
             {
                 await _file.ReadPageAsync(snapshot.Slot.FileOffset, inPage, destination,
-                    snapshot.Written.AsMemory(0, snapshot.Count), cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                ArrayPool<LongRange>.Shared.Return(snapshot.Written);
-            }
-            if (StillHolds(snapshot)) return;
-        }
-    }
-
-    private void ReadPage(long page, int inPage, Span<byte> destination, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            ReadSource source;
-            SlotSnapshot snapshot;
-            lock (_gate) source = ChooseReadSourceLocked(page, inPage, destination.Length, out snapshot);
-            if (source == ReadSource.Zeros)
-            {
-                destination.Clear();
-                return;
-            }
-            if (source == ReadSource.Blob)
-            {
-                var buffer = ArrayPool<byte>.Shared.Rent(destination.Length);
-                try
-                {
-                    ReadBlob(page * _pageSize + inPage, buffer.AsMemory(0, destination.Length), cancellationToken);
-                    buffer.AsSpan(0, destination.Length).CopyTo(destination);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-                return;
-            }
-            try
-            {
-                _file.ReadPage(snapshot.Slot.FileOffset, inPage, destination,
-                    snapshot.Written.AsSpan(0, snapshot.Count));
+                    snapshot.Written.AsMemory(0, snapshot.Count), async, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -146,26 +111,13 @@ public sealed partial class PageCache
         return (int)Math.Min(length, DiskSize - offset);
     }
 
-    private async ValueTask ReadBlobAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    private async ValueTask ReadBlobAsync(long offset, Memory<byte> destination, bool async,
+        CancellationToken cancellationToken)
     {
         try
         {
-            await _blob.ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw new PageBlobReadException(offset, destination.Length, _blob.Name, e);
-        }
-    }
-
-    private void ReadBlob(long offset, Memory<byte> destination, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var read = _blob.ReadAsync(offset, destination, cancellationToken);
-            // A blocking caller (a FUSE thread) has nothing else to do meanwhile.
-            if (read.IsCompletedSuccessfully) read.GetAwaiter().GetResult();
-            else read.AsTask().GetAwaiter().GetResult();
+            if (async) await _blob.ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
+            else _blob.Read(offset, destination, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -14,7 +14,7 @@ public sealed partial class PageCache
     }
 
     /// <summary>Pins the page's slot for a write, giving it a slot first; the fast path allocates nothing.</summary>
-    private ValueTask<PageSlot> AcquireAsync(long page, CancellationToken cancellationToken)
+    private ValueTask<PageSlot> AcquireAsync(long page, bool async, CancellationToken cancellationToken)
     {
         AcquireOutcome outcome;
         PageSlot? slot, wanted = null;
@@ -22,11 +22,11 @@ public sealed partial class PageCache
         lock (_gate) outcome = TryAcquireLocked(page, ref wanted, out slot, out changed);
         return outcome == AcquireOutcome.Pinned
             ? ValueTask.FromResult(slot!)
-            : AcquireSlowlyAsync(page, outcome, slot, wanted, changed, cancellationToken);
+            : AcquireSlowlyAsync(page, outcome, slot, wanted, changed, async, cancellationToken);
     }
 
     private async ValueTask<PageSlot> AcquireSlowlyAsync(long page, AcquireOutcome outcome, PageSlot? slot,
-        PageSlot? wanted, Task? changed, CancellationToken cancellationToken)
+        PageSlot? wanted, Task? changed, bool async, CancellationToken cancellationToken)
     {
         if (outcome == AcquireOutcome.MustWait)
         {
@@ -35,7 +35,7 @@ public sealed partial class PageCache
             {
                 do
                 {
-                    await changed!.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await WaitForSignalAsync(changed!, async, cancellationToken).ConfigureAwait(false);
                     lock (_gate) outcome = TryAcquireLocked(page, ref wanted, out slot, out changed);
                 } while (outcome == AcquireOutcome.MustWait);
             }
@@ -45,34 +45,7 @@ public sealed partial class PageCache
             }
         }
         if (outcome == AcquireOutcome.MustLoad)
-            await LoadAsync(slot!, cancellationToken).ConfigureAwait(false);
-        return slot!;
-    }
-
-    private PageSlot Acquire(long page, CancellationToken cancellationToken)
-    {
-        AcquireOutcome outcome;
-        PageSlot? slot, wanted = null;
-        Task? changed;
-        lock (_gate) outcome = TryAcquireLocked(page, ref wanted, out slot, out changed);
-        if (outcome == AcquireOutcome.MustWait)
-        {
-            var wait = BeginSlotWait(page);
-            try
-            {
-                do
-                {
-                    changed!.Wait(cancellationToken);
-                    lock (_gate) outcome = TryAcquireLocked(page, ref wanted, out slot, out changed);
-                } while (outcome == AcquireOutcome.MustWait);
-            }
-            finally
-            {
-                EndSlotWait(wait, wanted);
-            }
-        }
-        if (outcome == AcquireOutcome.MustLoad)
-            Load(slot!, cancellationToken);
+            await LoadAsync(slot!, async, cancellationToken).ConfigureAwait(false);
         return slot!;
     }
 
@@ -196,35 +169,14 @@ public sealed partial class PageCache
     }
 
     /// <summary>Re-opens a page that left the cache with data: its slot starts as the blob's copy of the page.</summary>
-    private async ValueTask LoadAsync(PageSlot slot, CancellationToken cancellationToken)
+    private async ValueTask LoadAsync(PageSlot slot, bool async, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(slot.Length);
         try
         {
             var page = buffer.AsMemory(0, slot.Length);
-            await ReadBlobAsync(slot.Page * _pageSize, page, cancellationToken).ConfigureAwait(false);
-            await _file.WriteAsync(slot.FileOffset, page).ConfigureAwait(false);
-        }
-        catch
-        {
-            lock (_gate) AbandonLoadLocked(slot);
-            throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        lock (_gate) FinishLoadLocked(slot);
-    }
-
-    private void Load(PageSlot slot, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(slot.Length);
-        try
-        {
-            var page = buffer.AsMemory(0, slot.Length);
-            ReadBlob(slot.Page * _pageSize, page, cancellationToken);
-            _file.Write(slot.FileOffset, page.Span);
+            await ReadBlobAsync(slot.Page * _pageSize, page, async, cancellationToken).ConfigureAwait(false);
+            await _file.WriteAsync(slot.FileOffset, page, async).ConfigureAwait(false);
         }
         catch
         {

@@ -18,7 +18,17 @@ public sealed partial class PageCache
     /// ends: then the blob holds the whole disk.
     /// </summary>
     /// <exception cref="PageUploadException">An upload failed (the first failure is reported).</exception>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        FlushCoreAsync(async: true, cancellationToken);
+
+    /// <summary>
+    /// The same as <see cref="FlushAsync"/>, synchronous: a FUSE thread waits here for the uploads as close(2) or
+    /// fsync(2) waits for it; the uploads themselves run on the cache's uploaders.
+    /// </summary>
+    public void Flush(CancellationToken cancellationToken = default) =>
+        FlushCoreAsync(async: false, cancellationToken).EnsureCompleted();
+
+    private async Task FlushCoreAsync(bool async, CancellationToken cancellationToken)
     {
         var first = true;
         while (true)
@@ -37,7 +47,7 @@ public sealed partial class PageCache
                 }
                 changed = ChangedLocked();
             }
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForSignalAsync(changed, async, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -110,8 +120,8 @@ public sealed partial class PageCache
         try
         {
             var bytes = buffer.AsMemory(0, length);
-            await _file.ReadPageAsync(slot.FileOffset, 0, bytes, written.AsMemory(0, writtenCount), stopping)
-                .ConfigureAwait(false);
+            await _file.ReadPageAsync(slot.FileOffset, 0, bytes, written.AsMemory(0, writtenCount), async: true,
+                stopping).ConfigureAwait(false);
             if (bytes.Span.ContainsAnyExcept((byte)0))
             {
                 await _blob.WritePagesAsync(offset, bytes, stopping).ConfigureAwait(false);

@@ -10,9 +10,12 @@ namespace RestoreAgents.Caching;
 /// </summary>
 /// <remarks>
 /// One lock guards the bookkeeping; copying bytes into the file happens outside it, with the slot pinned.
+/// Each operation has one body behind its asynchronous and synchronous entry points (a <c>bool async</c>
+/// switch, as in Azure.Storage.Blobs): the synchronous side, for FUSE threads, makes only synchronous file and
+/// blob calls and blocks only while it waits for an event (a free slot, uploads drained).
 /// The files PageCache.Slots.cs, .Uploads.cs, .Reads.cs and .Zeros.cs hold the rest of this class.
 /// </remarks>
-public sealed partial class PageCache : IAsyncDisposable
+public sealed partial class PageCache : IAsyncDisposable, IDisposable
 {
     /// <summary>More slots than this cost more memory in bookkeeping than they are worth: use larger pages.</summary>
     public const int MaxSlotCount = 1 << 20;
@@ -36,7 +39,8 @@ public sealed partial class PageCache : IAsyncDisposable
     private readonly Dictionary<long, RangeSet> _partialPages = [];
 
     private readonly Channel<PageSlot> _uploadQueue;
-    private readonly Task[] _uploaders;
+    private readonly Task _uploadersEnded;
+    private readonly PinnedSpans _pinnedSpans = new();
     private readonly CancellationTokenSource _stopping = new();
 
     // Completed (and replaced) whenever a slot is freed, filled, released or fails: waiting writers look again.
@@ -107,9 +111,10 @@ public sealed partial class PageCache : IAsyncDisposable
         {
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _uploaders = new Task[options.UploadParallelism];
-        for (int i = 0; i < _uploaders.Length; i++)
-            _uploaders[i] = Task.Run(RunUploaderAsync);
+        var uploaders = new Task[options.UploadParallelism];
+        for (int i = 0; i < uploaders.Length; i++)
+            uploaders[i] = Task.Run(RunUploaderAsync);
+        _uploadersEnded = Task.WhenAll(uploaders);
     }
 
     public string Name { get; }
@@ -149,19 +154,42 @@ public sealed partial class PageCache : IAsyncDisposable
     /// <summary>Writes bytes at any offset and length inside the disk; waits while no slot is free.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is not inside the disk.</exception>
     /// <exception cref="PageUploadException">An earlier upload failed; the restore cannot complete.</exception>
+    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(offset, data, async: true, cancellationToken);
+
+    /// <summary>
+    /// The same as <see cref="WriteAsync"/>, synchronous: for native threads such as FUSE callbacks. It blocks only
+    /// while it waits for a free slot; the file and blob I/O beneath it are synchronous calls.
+    /// </summary>
+    public unsafe void Write(long offset, ReadOnlySpan<byte> data, CancellationToken cancellationToken = default)
+    {
+        fixed (byte* pointer = data)
+        {
+            var lease = _pinnedSpans.Rent(pointer, data.Length);
+            _pinnedSpans.Return(lease, WriteCoreAsync(offset, lease.Memory, async: false, cancellationToken))
+                .EnsureCompleted();
+        }
+    }
+
+    public ValueTask DisposeAsync() => DisposeCoreAsync(async: true);
+
+    /// <summary>The same as <see cref="DisposeAsync"/>, synchronous: for a FUSE thread deleting a disk.</summary>
+    public void Dispose() => DisposeCoreAsync(async: false).EnsureCompleted();
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    private async ValueTask WriteCoreAsync(long offset, ReadOnlyMemory<byte> data, bool async,
+        CancellationToken cancellationToken)
     {
         CheckRange(offset, data.Length, "write");
         while (!data.IsEmpty)
         {
             var (page, inPage, count) = Locate(offset, data.Length);
-            var slot = await AcquireAsync(page, cancellationToken).ConfigureAwait(false);
+            var slot = await AcquireAsync(page, async, cancellationToken).ConfigureAwait(false);
             var written = false;
             try
             {
                 // Not cancellable: a half-copied range would be marked neither written nor unwritten.
-                await _file.WriteAsync(slot.FileOffset + inPage, data[..count]).ConfigureAwait(false);
+                await _file.WriteAsync(slot.FileOffset + inPage, data[..count], async).ConfigureAwait(false);
                 written = true;
             }
             finally
@@ -173,30 +201,7 @@ public sealed partial class PageCache : IAsyncDisposable
         }
     }
 
-    /// <summary>The same as <see cref="WriteAsync"/>, blocking: for native threads such as FUSE callbacks.</summary>
-    public void Write(long offset, ReadOnlySpan<byte> data, CancellationToken cancellationToken = default)
-    {
-        CheckRange(offset, data.Length, "write");
-        while (!data.IsEmpty)
-        {
-            var (page, inPage, count) = Locate(offset, data.Length);
-            var slot = Acquire(page, cancellationToken);
-            var written = false;
-            try
-            {
-                _file.Write(slot.FileOffset + inPage, data[..count]);
-                written = true;
-            }
-            finally
-            {
-                Release(slot, inPage, count, written);
-            }
-            offset += count;
-            data = data[count..];
-        }
-    }
-
-    public async ValueTask DisposeAsync()
+    private async ValueTask DisposeCoreAsync(bool async)
     {
         lock (_gate)
         {
@@ -206,8 +211,9 @@ public sealed partial class PageCache : IAsyncDisposable
             SignalLocked();
         }
         // Pages not flushed by now are abandoned with the cache: stop in-flight uploads rather than wait on them.
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_uploaders).ConfigureAwait(false);
+        if (async) await _stopping.CancelAsync().ConfigureAwait(false);
+        else _stopping.Cancel();
+        await WaitForSignalAsync(_uploadersEnded, async, CancellationToken.None).ConfigureAwait(false);
         _file.Dispose();
         _stopping.Dispose();
     }
@@ -234,6 +240,25 @@ public sealed partial class PageCache : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_failureCause is not null)
             throw new PageUploadException(_failedPageOffset, _blob.Name, _failureCause);
+    }
+
+    /// <summary>
+    /// Waits for an event: <paramref name="signal"/> is the cache's change signal or the end of its uploaders,
+    /// never I/O that the waiter would have to drive. So a synchronous caller may block on it: a FUSE worker
+    /// thread is there to wait (the kernel holds the writer meanwhile), while the uploaders do the I/O.
+    /// </summary>
+    private static ValueTask WaitForSignalAsync(Task signal, bool async, CancellationToken cancellationToken)
+    {
+        if (async) return new ValueTask(signal.WaitAsync(cancellationToken));
+        try
+        {
+            signal.Wait(cancellationToken); // a pure event wait, see above
+        }
+        catch (AggregateException)
+        {
+            // the signal failed: awaiting it below rethrows its own exception, as the asynchronous wait does
+        }
+        return new ValueTask(signal);
     }
 
     private Task ChangedLocked() =>

@@ -49,7 +49,17 @@ public sealed class AzurePageBlob : IPageBlob
     public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         PageBlobRules.ValidateRange("read", offset, buffer.Length, Size, Name);
-        return buffer.IsEmpty ? ValueTask.CompletedTask : ReadRangeAsync(offset, buffer, cancellationToken);
+        return buffer.IsEmpty ? ValueTask.CompletedTask : ReadRangeAsync(offset, buffer, async: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same as <see cref="ReadAsync"/>, with the SDK's synchronous download: for a FUSE thread, which must not
+    /// block on asynchronous I/O.
+    /// </summary>
+    public void Read(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        PageBlobRules.ValidateRange("read", offset, buffer.Length, Size, Name);
+        if (!buffer.IsEmpty) ReadRangeAsync(offset, buffer, async: false, cancellationToken).EnsureCompleted();
     }
 
     public ValueTask ClearPagesAsync(long offset, long length, CancellationToken cancellationToken = default)
@@ -96,17 +106,26 @@ public sealed class AzurePageBlob : IPageBlob
 
     /// <summary>Deletes the blob (with any snapshots); a blob already gone counts as deleted.</summary>
     public Task DeleteAsync(CancellationToken cancellationToken = default) =>
-        DeleteAsync(_client, _location, _errors, cancellationToken);
+        DeleteCoreAsync(_client, _location, _errors, async: true, cancellationToken);
 
-    /// <summary>The delete of <see cref="DeleteAsync(CancellationToken)"/> and of <see cref="PageBlobContainer.DeletePageBlobAsync"/>.</summary>
-    internal static async Task DeleteAsync(PageBlobClient client, BlobLocation location, CloudErrors errors,
-        CancellationToken cancellationToken)
+    /// <summary>The same as <see cref="DeleteAsync(CancellationToken)"/>, with the SDK's synchronous call.</summary>
+    public void Delete(CancellationToken cancellationToken = default) =>
+        DeleteCoreAsync(_client, _location, _errors, async: false, cancellationToken).EnsureCompleted();
+
+    public override string ToString() => Name;
+
+    /// <summary>The one delete body of <see cref="DeleteAsync(CancellationToken)"/>, <see cref="Delete"/> and the container's.</summary>
+    internal static async Task DeleteCoreAsync(PageBlobClient client, BlobLocation location, CloudErrors errors,
+        bool async, CancellationToken cancellationToken)
     {
         using var activity = CloudTelemetry.Start("page_blob.delete", location.Url);
         try
         {
-            await client.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
+            if (async)
+                await client.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+            else
+                client.DeleteIfExists(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
@@ -114,8 +133,6 @@ public sealed class AzurePageBlob : IPageBlob
             throw errors.Translate(e, "delete", sasPermissions: "delete (d)");
         }
     }
-
-    public override string ToString() => Name;
 
     private async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -140,14 +157,19 @@ public sealed class AzurePageBlob : IPageBlob
         }
     }
 
-    private async ValueTask ReadRangeAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>One body for both reads: <paramref name="async"/> false makes only the SDK's synchronous calls.</summary>
+    private async ValueTask ReadRangeAsync(long offset, Memory<byte> buffer, bool async,
+        CancellationToken cancellationToken)
     {
         try
         {
             var download = new BlobDownloadOptions { Range = new HttpRange(offset, buffer.Length) };
-            var response = await _client.DownloadStreamingAsync(download, cancellationToken).ConfigureAwait(false);
+            var response = async
+                ? await _client.DownloadStreamingAsync(download, cancellationToken).ConfigureAwait(false)
+                : _client.DownloadStreaming(download, cancellationToken);
             using var result = response.Value;
-            await result.Content.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (async) await result.Content.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+            else result.Content.ReadExactly(buffer.Span);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {

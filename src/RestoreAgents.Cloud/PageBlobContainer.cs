@@ -95,8 +95,20 @@ public sealed class PageBlobContainer
     /// </summary>
     /// <exception cref="ArgumentException">The name or the size cannot work (no request sent).</exception>
     /// <exception cref="CloudDestinationException">The storage account refused or could not be reached.</exception>
-    public async Task<AzurePageBlob> CreatePageBlobAsync(string blobName, long size, bool overwrite,
-        CancellationToken cancellationToken = default)
+    public Task<AzurePageBlob> CreatePageBlobAsync(string blobName, long size, bool overwrite,
+        CancellationToken cancellationToken = default) =>
+        CreatePageBlobCoreAsync(blobName, size, overwrite, async: true, cancellationToken);
+
+    /// <summary>
+    /// The same as <see cref="CreatePageBlobAsync"/>, with the SDK's synchronous calls: for a FUSE thread, where a
+    /// file created in a mount becomes a page blob.
+    /// </summary>
+    public AzurePageBlob CreatePageBlob(string blobName, long size, bool overwrite,
+        CancellationToken cancellationToken = default) =>
+        CreatePageBlobCoreAsync(blobName, size, overwrite, async: false, cancellationToken).EnsureCompleted();
+
+    private async Task<AzurePageBlob> CreatePageBlobCoreAsync(string blobName, long size, bool overwrite, bool async,
+        CancellationToken cancellationToken)
     {
         ValidateBlobName(blobName);
         PageBlobRules.ValidateBlobSize(size, blobName);
@@ -105,8 +117,10 @@ public sealed class PageBlobContainer
         using var activity = CloudTelemetry.Start("page_blob.create", location.Url);
         try
         {
-            if (CanBeCreated)
+            if (CanBeCreated && async)
                 await _client.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            else if (CanBeCreated)
+                _client.CreateIfNotExists(cancellationToken: cancellationToken);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
@@ -121,7 +135,8 @@ public sealed class PageBlobContainer
         };
         try
         {
-            await blob.CreateAsync(size, create, cancellationToken).ConfigureAwait(false);
+            if (async) await blob.CreateAsync(size, create, cancellationToken).ConfigureAwait(false);
+            else blob.Create(size, create, cancellationToken);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
@@ -166,7 +181,16 @@ public sealed class PageBlobContainer
     {
         ValidateBlobName(blobName);
         var (blob, location) = Locate(blobName);
-        return AzurePageBlob.DeleteAsync(blob, location, Errors(location), cancellationToken);
+        return AzurePageBlob.DeleteCoreAsync(blob, location, Errors(location), async: true, cancellationToken);
+    }
+
+    /// <summary>The same as <see cref="DeletePageBlobAsync"/>, with the SDK's synchronous call: for a FUSE thread.</summary>
+    public void DeletePageBlob(string blobName, CancellationToken cancellationToken = default)
+    {
+        ValidateBlobName(blobName);
+        var (blob, location) = Locate(blobName);
+        AzurePageBlob.DeleteCoreAsync(blob, location, Errors(location), async: false, cancellationToken)
+            .EnsureCompleted();
     }
 
     public override string ToString() => _location.ToString();

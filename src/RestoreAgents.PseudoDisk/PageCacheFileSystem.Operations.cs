@@ -149,9 +149,8 @@ public sealed partial class PageCacheFileSystem
             if (length > PageBlobRules.MaxBlobBytes) return -Errno.EFBIG;
             try
             {
-                // The factory may create a page blob: a FUSE thread has nothing else to do meanwhile.
-                var created = _factory.CreateDiskAsync(file.Folder, file.Name, length, _stopping)
-                    .AsTask().GetAwaiter().GetResult();
+                // The factory may create a page blob, with synchronous calls: this is a FUSE thread.
+                var created = _factory.CreateDisk(file.Folder, file.Name, length, _stopping);
                 if (created.DiskSize != length)
                     throw new InvalidOperationException(
                         $"the disk factory made a cache of {created.DiskSize} bytes for '{file.Path}', not {length}");
@@ -201,7 +200,7 @@ public sealed partial class PageCacheFileSystem
         if (file.Cache is not { } cache || _factory is null) return 0;
         try
         {
-            _factory.DeleteDiskAsync(file.Folder, file.Name, cache, _stopping).AsTask().GetAwaiter().GetResult();
+            _factory.DeleteDisk(file.Folder, file.Name, cache, _stopping);
             return 0;
         }
         catch (Exception e)
@@ -285,7 +284,7 @@ public sealed partial class PageCacheFileSystem
         try
         {
             // Partial pages go up now; a FUSE thread waits for the uploads as close(2) or fsync(2) waits for it.
-            cache.FlushAsync(_stopping).GetAwaiter().GetResult();
+            cache.Flush(_stopping);
             Interlocked.Increment(ref _cacheFlushes);
             return 0;
         }

@@ -192,14 +192,14 @@ public sealed class PseudoDiskMount : IAsyncDisposable
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var finished = await Task.WhenAny(probe, _session.LoopEnded, Task.Delay(_options.UnmountTimeout, cancellationToken))
             .ConfigureAwait(false);
-        if (finished == probe && await probe.ConfigureAwait(false) is var error && error == 0
-            && MountTable.Find(MountPath) is { IsFuse: true })
-            return;
+        int? probeError = finished == probe ? await probe.ConfigureAwait(false) : null;
+        if (probeError == 0 && MountTable.Find(MountPath) is { IsFuse: true }) return;
         cancellationToken.ThrowIfCancellationRequested();
-        throw new PseudoDiskMountException(MountPath, finished == probe
-            ? $"the mount does not answer stat (errno {probe.Result}) or is not in /proc/self/mountinfo"
+        throw new PseudoDiskMountException(MountPath, probeError is { } error
+            ? $"the mount does not answer stat (errno {error}) or is not in /proc/self/mountinfo"
             : finished == _session.LoopEnded
-                ? $"the FUSE loop ended at once with {_session.LoopEnded.Result} (libfuse printed why on standard error)"
+                ? $"the FUSE loop ended at once with {await _session.LoopEnded.ConfigureAwait(false)} "
+                    + "(libfuse printed why on standard error)"
                 : $"the mount did not answer within {_options.UnmountTimeout.TotalSeconds:0} s");
     }
 

@@ -24,6 +24,25 @@ public sealed class FilePageBlobTests
     }
 
     [Fact]
+    public async Task FilePageBlob_SynchronousRead_ReadsBackWhatWasWritten_AndZerosElsewhere()
+    {
+        using var folder = new TempDirectory();
+        using var store = new FilePageBlob(folder.Combine("disk.raw"), 8 * Page);
+        var data = TestBytes.NonZero(2 * Page, seed: 1);
+        await store.WritePagesAsync(Page, data);
+        var back = new byte[4 * Page];
+        back.AsSpan().Fill(0xEE); // whatever the read does not fill would show
+
+        store.Read(100, back);
+
+        Assert.All(back[..(Page - 100)], b => Assert.Equal(0, b));
+        Assert.Equal(data, back[(Page - 100)..(3 * Page - 100)]);
+        Assert.All(back[(3 * Page - 100)..], b => Assert.Equal(0, b));
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => store.Read(6 * Page, back));
+        Assert.Contains(store.Path, outside.Message);
+    }
+
+    [Fact]
     public async Task FilePageBlob_ClearsPagesToZeros()
     {
         using var folder = new TempDirectory();

@@ -10,7 +10,8 @@ internal readonly record struct StoreCall(StoreCallKind Kind, long Offset, long 
 
 /// <summary>
 /// A page blob in memory that checks every call the way Azure does (512-byte aligned, at most 4 MiB per Put
-/// Page, inside the blob), records the calls it completed, and can hold writes back or fail them.
+/// Page, inside the blob), records the calls it completed, and can hold writes back or fail them. Its asynchronous
+/// calls complete on another thread, so a synchronous caller that used them would be caught.
 /// </summary>
 internal sealed class MemoryPageBlob : IPageBlob
 {
@@ -22,6 +23,7 @@ internal sealed class MemoryPageBlob : IPageBlob
     private TaskCompletionSource? _hold;
     private int _writesStarted;
     private int _reads;
+    private int _synchronousReads;
 
     public MemoryPageBlob(long size, string name = "memory://restoreagents-test/disk.vhd")
     {
@@ -41,6 +43,9 @@ internal sealed class MemoryPageBlob : IPageBlob
     public int WritesStarted { get { lock (_gate) return _writesStarted; } }
 
     public int Reads { get { lock (_gate) return _reads; } }
+
+    /// <summary>Reads through <see cref="Read"/>, the synchronous call (the rest went through ReadAsync).</summary>
+    public int SynchronousReads { get { lock (_gate) return _synchronousReads; } }
 
     public byte[] Contents() { lock (_gate) return (byte[])_bytes.Clone(); }
 
@@ -93,15 +98,17 @@ internal sealed class MemoryPageBlob : IPageBlob
         Notify();
     }
 
-    public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public async ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         PageBlobRules.ValidateRange("read", offset, buffer.Length, Size, Name);
-        lock (_gate)
-        {
-            _reads++;
-            _bytes.AsSpan((int)offset, buffer.Length).CopyTo(buffer.Span);
-        }
-        return ValueTask.CompletedTask;
+        await Task.Yield(); // answer from another thread, as a network blob does
+        Copy(offset, buffer.Span, synchronous: false);
+    }
+
+    public void Read(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        PageBlobRules.ValidateRange("read", offset, buffer.Length, Size, Name);
+        Copy(offset, buffer.Span, synchronous: true);
     }
 
     public ValueTask ClearPagesAsync(long offset, long length, CancellationToken cancellationToken = default)
@@ -114,6 +121,16 @@ internal sealed class MemoryPageBlob : IPageBlob
         }
         Notify();
         return ValueTask.CompletedTask;
+    }
+
+    private void Copy(long offset, Span<byte> destination, bool synchronous)
+    {
+        lock (_gate)
+        {
+            _reads++;
+            if (synchronous) _synchronousReads++;
+            _bytes.AsSpan((int)offset, destination.Length).CopyTo(destination);
+        }
     }
 
     private void Notify()

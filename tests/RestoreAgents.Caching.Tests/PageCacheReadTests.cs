@@ -33,6 +33,7 @@ public sealed class PageCacheReadTests
         Assert.Equal(2 * Page, read);
         Assert.Equal(test.Expected[..(2 * Page)], buffer);
         Assert.Equal(2, test.Store.Reads);
+        Assert.Equal(0, test.Store.SynchronousReads); // the asynchronous side reads asynchronously
     }
 
     [Fact]

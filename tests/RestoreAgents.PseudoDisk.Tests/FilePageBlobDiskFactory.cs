@@ -19,8 +19,7 @@ internal sealed class FilePageBlobDiskFactory : IDiskFactory, IAsyncDisposable
     public PageCache? CacheOf(string folder, string fileName) =>
         _disks.TryGetValue(Key(folder, fileName), out var disk) ? disk.Cache : null;
 
-    public ValueTask<PageCache> CreateDiskAsync(string folder, string fileName, long size,
-        CancellationToken cancellationToken)
+    public PageCache CreateDisk(string folder, string fileName, long size, CancellationToken cancellationToken)
     {
         if (FailWith is { } failure) throw failure;
         var store = new FilePageBlob(StorePath(folder, fileName), size);
@@ -31,15 +30,14 @@ internal sealed class FilePageBlobDiskFactory : IDiskFactory, IAsyncDisposable
             Directory = _folder.Combine("cache"),
         }, size, store, fileName);
         _disks[Key(folder, fileName)] = (store, cache);
-        return ValueTask.FromResult(cache);
+        return cache;
     }
 
-    public async ValueTask DeleteDiskAsync(string folder, string fileName, PageCache cache,
-        CancellationToken cancellationToken)
+    public void DeleteDisk(string folder, string fileName, PageCache cache, CancellationToken cancellationToken)
     {
         if (_disks.TryRemove(Key(folder, fileName), out var disk))
         {
-            await disk.Cache.DisposeAsync();
+            disk.Cache.Dispose();
             disk.Store.Dispose();
             File.Delete(disk.Store.Path);
         }

@@ -22,6 +22,9 @@ internal sealed class GatedPageBlob(IPageBlob inner) : IPageBlob
     public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         inner.ReadAsync(offset, buffer, cancellationToken);
 
+    public void Read(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        inner.Read(offset, buffer, cancellationToken);
+
     public async ValueTask ClearPagesAsync(long offset, long length, CancellationToken cancellationToken = default)
     {
         await _gate.Task.WaitAsync(cancellationToken);

@@ -120,7 +120,7 @@ public sealed class PseudoDiskMountTests
     }
 
     [Fact]
-    public async Task Mount_ReadsUploadedPagesBackFromTheStore()
+    public async Task Mount_ReadsUploadedPagesBackFromTheStore_ThroughItsSynchronousRead()
     {
         using var work = new TempDirectory("pseudodisk-read");
         const long size = 32 * MiB;
@@ -132,11 +132,14 @@ public sealed class PseudoDiskMountTests
         await Tools.DdAsync(source, path);
         Assert.Equal(0, disk.Cache.Statistics.SlotsInUse);
 
-        // Every page has left the cache, so each of these bytes comes from the store.
+        // Every page has left the cache, so each of these bytes comes from the blob.
         Bytes.AssertSameFile(source, path);
         var middle = Bytes.ReadRange(path, 13 * MiB + 333, 3 * (int)MiB);
         Assert.Equal(Bytes.ReadRange(source, 13 * MiB + 333, 3 * (int)MiB), middle);
         Assert.True(mount.Statistics.BytesRead >= size, mount.Statistics.ToString());
+        // FUSE threads read the blob with its synchronous call, never by blocking on the asynchronous one.
+        Assert.True(disk.Blob.SynchronousReads > 0, "no read reached the blob's synchronous Read");
+        Assert.Equal(0, disk.Blob.AsynchronousReads);
     }
 
     [Fact]

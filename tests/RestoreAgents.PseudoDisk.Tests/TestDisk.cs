@@ -6,16 +6,20 @@ namespace RestoreAgents.PseudoDisk.Tests;
 /// <summary>A page cache over a <see cref="FilePageBlob"/> in a temp folder: a disk whose upload can be read back.</summary>
 internal sealed class TestDisk : IAsyncDisposable
 {
-    private TestDisk(TempDirectory folder, FilePageBlob store, PageCache cache)
+    private TestDisk(TempDirectory folder, FilePageBlob store, ReadRecordingPageBlob blob, PageCache cache)
     {
         Folder = folder;
         Store = store;
+        Blob = blob;
         Cache = cache;
     }
 
     public TempDirectory Folder { get; }
 
     public FilePageBlob Store { get; }
+
+    /// <summary>The store as the cache sees it: it counts which reads the cache used.</summary>
+    public ReadRecordingPageBlob Blob { get; }
 
     public PageCache Cache { get; }
 
@@ -26,14 +30,15 @@ internal sealed class TestDisk : IAsyncDisposable
     {
         var folder = new TempDirectory("pseudodisk-store");
         var store = new FilePageBlob(folder.Combine($"{name}.store"), diskSize);
+        var blob = new ReadRecordingPageBlob(store);
         var cache = new PageCache(new PageCacheOptions
         {
             PageSize = pageSize,
             CapacityBytes = capacity,
             Directory = folder.Combine("cache"),
             UploadParallelism = 4,
-        }, diskSize, store, name);
-        return new TestDisk(folder, store, cache);
+        }, diskSize, blob, name);
+        return new TestDisk(folder, store, blob, cache);
     }
 
     public async ValueTask DisposeAsync()

@@ -40,21 +40,11 @@ public sealed class FilePageBlob : IPageBlob, IDisposable
         return RandomAccess.WriteAsync(_handle, data, offset, cancellationToken);
     }
 
-    public async ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        PageBlobRules.ValidateRange("read", offset, buffer.Length, Size, Path);
-        while (!buffer.IsEmpty)
-        {
-            int read = await RandomAccess.ReadAsync(_handle, buffer, offset, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                buffer.Span.Clear();
-                return;
-            }
-            offset += read;
-            buffer = buffer[read..];
-        }
-    }
+    public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ReadCoreAsync(offset, buffer, async: true, cancellationToken);
+
+    public void Read(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ReadCoreAsync(offset, buffer, async: false, cancellationToken).EnsureCompleted();
 
     public async ValueTask ClearPagesAsync(long offset, long length, CancellationToken cancellationToken = default)
     {
@@ -80,4 +70,24 @@ public sealed class FilePageBlob : IPageBlob, IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>One body for both reads: <paramref name="async"/> false makes only synchronous file calls.</summary>
+    private async ValueTask ReadCoreAsync(long offset, Memory<byte> buffer, bool async,
+        CancellationToken cancellationToken)
+    {
+        PageBlobRules.ValidateRange("read", offset, buffer.Length, Size, Path);
+        while (!buffer.IsEmpty)
+        {
+            int read = async
+                ? await RandomAccess.ReadAsync(_handle, buffer, offset, cancellationToken).ConfigureAwait(false)
+                : RandomAccess.Read(_handle, buffer.Span, offset);
+            if (read == 0)
+            {
+                buffer.Span.Clear();
+                return;
+            }
+            offset += read;
+            buffer = buffer[read..];
+        }
+    }
 }

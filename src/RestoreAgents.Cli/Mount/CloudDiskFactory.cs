@@ -16,13 +16,12 @@ internal sealed class CloudDiskFactory(PageBlobContainer container, PageCacheOpt
 {
     private readonly ConcurrentDictionary<BlobDiskPath, CloudDisk> _disks = new();
 
-    public async ValueTask<PageCache> CreateDiskAsync(string folder, string fileName, long size,
-        CancellationToken cancellationToken)
+    /// <summary>Creates the file's page blob with the SDK's synchronous calls: this runs on a FUSE thread.</summary>
+    public PageCache CreateDisk(string folder, string fileName, long size, CancellationToken cancellationToken)
     {
         var path = new BlobDiskPath(folder, fileName);
         // A name Azure cannot keep (e.g. one ending in '.') is refused here: the file answers EIO, the log says why.
-        var blob = await container.CreatePageBlobAsync(path.BlobName, size, overwrite: false, cancellationToken)
-            .ConfigureAwait(false);
+        var blob = container.CreatePageBlob(path.BlobName, size, overwrite: false, cancellationToken);
         var cache = Track(path, blob);
         log.Info($"created page blob '{path.BlobName}' ({ByteSize.Format(size)})");
         return cache;
@@ -42,14 +41,14 @@ internal sealed class CloudDiskFactory(PageBlobContainer container, PageCacheOpt
         return cache;
     }
 
-    public async ValueTask DeleteDiskAsync(string folder, string fileName, PageCache cache,
-        CancellationToken cancellationToken)
+    /// <summary>Drops the cache and deletes the blob, synchronously: this runs on a FUSE thread.</summary>
+    public void DeleteDisk(string folder, string fileName, PageCache cache, CancellationToken cancellationToken)
     {
         var path = new BlobDiskPath(folder, fileName);
         if (!_disks.TryRemove(path, out var disk)) return;
         // Pages not yet uploaded belong to a file that no longer exists: dropped with the cache.
-        await disk.Cache.DisposeAsync().ConfigureAwait(false);
-        await disk.Blob.DeleteAsync(cancellationToken).ConfigureAwait(false);
+        disk.Cache.Dispose();
+        disk.Blob.Delete(cancellationToken);
         log.Info($"deleted page blob '{path.BlobName}'");
     }
 
