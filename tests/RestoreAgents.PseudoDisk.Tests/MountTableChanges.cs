@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using RestoreAgents.Testing;
 
 namespace RestoreAgents.PseudoDisk.Tests;
 
@@ -30,8 +29,7 @@ internal static partial class MountTableChanges
             if (ready < 0 && Marshal.GetLastPInvokeError() is var errno && errno != Eintr)
                 throw new IOException($"poll on /proc/self/mountinfo failed with errno {errno}");
             if (ready == 0)
-                throw new TimeoutException(
-                    $"gave up after {HangGuard.Timeout.TotalMinutes:0} minutes waiting for {what}: the mount table changed, but not so");
+                throw new TimeoutException($"gave up after {HangGuard.Timeout.TotalMinutes:0} minutes waiting for {what}");
         }
     }
 
