@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Text;
-using Grpc.Health.V1;
 
 namespace RestoreAgents.Testing;
 
 /// <summary>
 /// An agent as the operator runs it: its own build (the caller's configuration) in a process of its own, on a
-/// free loopback port over mutual TLS with certificates of a <see cref="TestPki"/>, started once its health service
-/// answers. For what an in-process host cannot show: a SIGKILL, SIGHUP, the process's own memory high-water mark.
+/// free loopback port over mutual TLS with certificates of a <see cref="TestPki"/>, started once Kestrel says it
+/// listens. For what an in-process host cannot show: a SIGKILL, SIGHUP, the process's own memory high-water mark.
 /// Its output is kept for failure messages and for tests that wait for a line.
 /// </summary>
 public sealed class AgentProcess : IAsyncDisposable
@@ -15,6 +14,7 @@ public sealed class AgentProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AgentProcess(Process process, Uri url, TestPki pki)
     {
@@ -42,7 +42,15 @@ public sealed class AgentProcess : IAsyncDisposable
     /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
     /// <param name="pki">Its certificate, CA and roles: <see cref="TestPki.MediaAgentSettings"/> or <see cref="TestPki.DataAgentSettings"/>.</param>
     /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
-    public static async Task<AgentProcess> StartAsync(string project, TestPki pki, params string[] settings)
+    public static Task<AgentProcess> StartAsync(string project, TestPki pki, params string[] settings) =>
+        StartAsync([], project, pki, settings);
+
+    /// <param name="prefix">A command that runs the agent's command, e.g. <see cref="HostWithout.PrefixAsync"/>'s.</param>
+    /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
+    /// <param name="pki">Its certificate, CA and roles: <see cref="TestPki.MediaAgentSettings"/> or <see cref="TestPki.DataAgentSettings"/>.</param>
+    /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
+    public static async Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, string project, TestPki pki,
+        params string[] settings)
     {
         var dll = Path.Combine(RepoPaths.Root, "src", project, "bin", CallerConfiguration(), "net10.0", project + ".dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build {project} first");
@@ -50,16 +58,17 @@ public sealed class AgentProcess : IAsyncDisposable
         string[] security = project.Contains("Media", StringComparison.Ordinal)
             ? pki.MediaAgentSettings()
             : pki.DataAgentSettings();
-        var start = new ProcessStartInfo("dotnet")
+        string[] command = [.. prefix, "dotnet", dll, "--urls", url.ToString(), .. security, .. settings];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])[dll, "--urls", url.ToString(), .. security, .. settings])
+        foreach (var argument in command[1..])
             start.ArgumentList.Add(argument);
         var agent = new AgentProcess(Process.Start(start)!, url, pki);
-        await agent.WaitUntilServingAsync(project);
+        await agent.WaitUntilListeningAsync(project);
         return agent;
     }
 
@@ -103,27 +112,21 @@ public sealed class AgentProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task WaitUntilServingAsync(string project)
+    /// <summary>Until the host's "Now listening on:" line (Microsoft.Hosting.Lifetime) or the process's exit.</summary>
+    private async Task WaitUntilListeningAsync(string project)
     {
-        using var channel = Pki.Channel(Url, TestPki.Viewer);
-        var health = new Health.HealthClient(channel);
-        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60);)
+        var exited = _process.WaitForExitAsync();
+        Task first;
+        try
         {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"{project} exited with {_process.ExitCode}:\n{Output}");
-            try
-            {
-                await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                return;
-            }
-            // A passed deadline usually comes as DeadlineExceeded, but as a TaskCanceledException when it fires
-            // while the response headers are awaited (seen on a loaded machine).
-            catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
-            {
-                await Task.Delay(100);
-            }
+            first = await HangGuard.Within(Task.WhenAny(_listening.Task, exited), $"{project} to listen at {Url}");
         }
-        throw new TimeoutException($"{project} did not serve at {Url} within 60 s:\n{Output}");
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}:\n{Output}", e);
+        }
+        if (first == exited)
+            throw new InvalidOperationException($"{project} exited with {_process.ExitCode} before it listened:\n{Output}");
     }
 
     /// <summary>Debug or Release: the folder the calling program was built into (bin/CONFIGURATION/net10.0).</summary>
@@ -142,5 +145,6 @@ public sealed class AgentProcess : IAsyncDisposable
                 _waiters.Remove(waiter);
             }
         }
+        if (line.Contains("Now listening on: ", StringComparison.Ordinal)) _listening.TrySetResult();
     }
 }
