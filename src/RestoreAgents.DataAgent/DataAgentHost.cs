@@ -6,6 +6,8 @@ using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
 using RestoreAgents.Hosting;
+using RestoreAgents.Hosting.Security;
+using RestoreAgents.Security;
 
 namespace RestoreAgents.DataAgent;
 
@@ -15,20 +17,31 @@ public static class DataAgentHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = AgentHost.CreateBuilder(args, DataAgentTelemetry.Name, "cache", CacheHealth.Check,
-            grpc => grpc.Interceptors.Add<RestoreExceptionInterceptor>());
+            AccessRoles.OfDataAgent, grpc =>
+            {
+                grpc.Interceptors.Add<DataAgentAudit>();
+                grpc.Interceptors.Add<RestoreExceptionInterceptor>();
+            });
 
         builder.Services.AddOptions<DataAgentOptions>()
             .BindConfiguration(DataAgentOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>>(new DataAgentOptionsValidator());
+        builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>>(services => new DataAgentOptionsValidator(
+            services.GetRequiredService<IOptions<TlsOptions>>().Value.AllowPlaintext));
         // Made once: each destination's one account client, each media agent's name and address.
         builder.Services.AddSingleton<StorageDestinations>();
         builder.Services.AddSingleton<MediaAgentDirectory>();
         builder.Services.AddSingleton(TimeProvider.System);
-        // One channel per configured media agent, shared by every job; disposed with the host.
-        builder.Services.AddSingleton(services => new AgentChannels(
-            services.GetRequiredService<IOptions<DataAgentOptions>>().Value.MediaAgentChannels));
+        // One channel per configured media agent, shared by every job; disposed with the host. It presents the agent's own
+        // certificate (Tls:*) and trusts the same CAs; plaintext media agents only when Tls:AllowPlaintext is on.
+        builder.Services.AddSingleton(services =>
+        {
+            var channels = services.GetRequiredService<IOptions<DataAgentOptions>>().Value.MediaAgentChannels;
+            channels.AllowPlaintext = services.GetRequiredService<IOptions<TlsOptions>>().Value.AllowPlaintext;
+            return new AgentChannels(channels, services.GetService<CertificateSource>(),
+                services.GetRequiredService<TimeProvider>());
+        });
         builder.Services.AddSingleton<DirectRestoreDiskFactory>();
         builder.Services.AddSingleton<FuseRestoreDiskFactory>();
         builder.Services.AddSingleton<IRestoreDiskFactory>(services =>

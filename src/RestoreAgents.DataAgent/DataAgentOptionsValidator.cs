@@ -10,10 +10,13 @@ namespace RestoreAgents.DataAgent;
 /// mount path, the media agents and the destinations (their secrets read, their credentials built, no request
 /// sent). Runs at start, so a bad setting stops the agent with its name instead of failing the first job.
 /// </summary>
-internal sealed class DataAgentOptionsValidator(Func<string, string?> environment) : IValidateOptions<DataAgentOptions>
+/// <param name="environment">Where *Environment settings are read (the process's environment outside tests).</param>
+/// <param name="allowPlaintext">Tls:AllowPlaintext: whether a media agent may be configured at an http:// address.</param>
+internal sealed class DataAgentOptionsValidator(Func<string, string?> environment, bool allowPlaintext)
+    : IValidateOptions<DataAgentOptions>
 {
-    public DataAgentOptionsValidator()
-        : this(Environment.GetEnvironmentVariable)
+    public DataAgentOptionsValidator(bool allowPlaintext)
+        : this(Environment.GetEnvironmentVariable, allowPlaintext)
     {
     }
 
@@ -33,7 +36,7 @@ internal sealed class DataAgentOptionsValidator(Func<string, string?> environmen
             failures.Add($"DataAgent:MediaAgentTimeout is {options.MediaAgentTimeout}; it must be positive");
         foreach (var (agent, settings) in options.MediaAgents)
         {
-            if (MediaAgentDirectory.Problem(agent, settings) is { } problem)
+            if (MediaAgentDirectory.Problem(agent, settings, allowPlaintext) is { } problem)
                 failures.Add(problem);
         }
         foreach (var (destination, settings) in options.Destinations)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,13 +21,13 @@ public sealed class MediaAgentErrorTests(MediaAgentOnLoopback media) : IClassFix
     public async Task UnknownAndUnusableMediaAgents_GetMessagesThatSayNothingOfWhatAnswered()
     {
         await using var silent = new SilentEndpoint();
-        await using var web = await OtherServerAsync();
+        await using var web = await OtherServerAsync(media.Pki);
         var refusing = FreePort.Next();
-        await using var agent = new DataAgentUnderTest(media.Url, configure: options =>
+        await using var agent = new DataAgentUnderTest(media.Pki, media.Url, configure: options =>
         {
             options.MediaAgentTimeout = TimeSpan.FromSeconds(2);
-            options.MediaAgents["down"] = new MediaAgentEndpointOptions { Url = $"http://127.0.0.1:{refusing}" };
-            options.MediaAgents["silent"] = new MediaAgentEndpointOptions { Url = $"http://127.0.0.1:{silent.Port}" };
+            options.MediaAgents["down"] = new MediaAgentEndpointOptions { Url = $"https://127.0.0.1:{refusing}" };
+            options.MediaAgents["silent"] = new MediaAgentEndpointOptions { Url = $"https://127.0.0.1:{silent.Port}" };
             options.MediaAgents["web"] = new MediaAgentEndpointOptions { Url = web.Urls.Single() };
         });
 
@@ -52,13 +53,21 @@ public sealed class MediaAgentErrorTests(MediaAgentOnLoopback media) : IClassFix
         return await Assert.ThrowsAsync<RpcException>(() => agent.StartRestoreAsync(request));
     }
 
-    /// <summary>Some other HTTP/2 service on the proxy's network, which tells whoever asks what it is.</summary>
-    private static async Task<WebApplication> OtherServerAsync()
+    /// <summary>
+    /// Some other HTTP/2 service on the proxy's network, with a certificate of the same CA (so TLS succeeds), which
+    /// tells whoever asks what it is.
+    /// </summary>
+    private static async Task<WebApplication> OtherServerAsync(TestPki pki)
     {
+        var files = pki.Files(TestPki.MediaAgent);
+        var certificate = X509Certificate2.CreateFromPemFile(files.CertificateFile, files.KeyFile);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(
-            endpoint => endpoint.Protocols = HttpProtocols.Http2));
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint =>
+        {
+            endpoint.Protocols = HttpProtocols.Http2;
+            endpoint.UseHttps(certificate);
+        }));
+        builder.WebHost.UseUrls("https://127.0.0.1:0");
         var app = builder.Build();
         app.Run(context => context.Response.WriteAsync(Banner));
         await app.StartAsync();

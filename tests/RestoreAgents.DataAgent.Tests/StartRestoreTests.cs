@@ -13,7 +13,7 @@ public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixtur
 {
     private const uint MiB = 1024 * 1024;
     private const string Sas = "?sv=2025-01-05&sr=c&sp=rcw&sig=c2lnbmF0dXJl";
-    private readonly DataAgentUnderTest _agent = new(media.Url, configure: options =>
+    private readonly DataAgentUnderTest _agent = new(media.Pki, media.Url, configure: options =>
     {
         options.PageSizeBytes = 512 * 1024; // not the built-in 4 MiB, so a default is seen to come from here
         options.CacheSizeBytes = 6 * MiB;
@@ -132,6 +132,15 @@ public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixtur
         await _agent.StartRestoreAsync(request);
 
         Assert.Single((await _agent.ListRestoresAsync()).Jobs);
+    }
+
+    [Fact]
+    public async Task StartRestore_RecordsWhoStartedTheJob()
+    {
+        await _agent.StartRestoreAsync(ValidRequest());
+
+        var job = Assert.Single((await _agent.ListRestoresAsync()).Jobs);
+        Assert.Equal(DataAgentUnderTest.Caller, job.StartedBy);
     }
 
     [Fact]

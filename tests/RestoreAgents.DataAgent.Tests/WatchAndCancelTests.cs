@@ -10,7 +10,7 @@ namespace RestoreAgents.DataAgent.Tests;
 /// </summary>
 public sealed class WatchAndCancelTests(MediaAgentOnLoopback media) : IClassFixture<MediaAgentOnLoopback>, IAsyncLifetime
 {
-    private readonly DataAgentUnderTest _agent = new(media.Url);
+    private readonly DataAgentUnderTest _agent = new(media.Pki, media.Url);
 
     [Fact]
     public async Task WatchRestore_StreamsProgressUntilTheJobFails_AndEndsWithTheError()
@@ -48,7 +48,7 @@ public sealed class WatchAndCancelTests(MediaAgentOnLoopback media) : IClassFixt
     public async Task CancelRestore_EndsARunningJob_AndItsWatchEndsWithCancelled()
     {
         await using var silent = new SilentEndpoint();
-        await using var agent = new DataAgentUnderTest(media.Url, silent.Port);
+        await using var agent = new DataAgentUnderTest(media.Pki, media.Url, silent.Port);
         var job = await agent.StartRestoreAsync(Request());
         var watch = agent.WatchRestore(job.JobId);
         var first = await watch.Stream.Written.ReadAsync();
@@ -67,7 +67,7 @@ public sealed class WatchAndCancelTests(MediaAgentOnLoopback media) : IClassFixt
     public async Task WatchRestore_StopsWhenTheWatcherGoesAway_AndTheJobRunsOn()
     {
         await using var silent = new SilentEndpoint();
-        await using var agent = new DataAgentUnderTest(media.Url, silent.Port);
+        await using var agent = new DataAgentUnderTest(media.Pki, media.Url, silent.Port);
         var job = await agent.StartRestoreAsync(Request());
         using var watcher = new CancellationTokenSource();
         var watch = agent.WatchRestore(job.JobId, watcher.Token);

@@ -19,7 +19,7 @@ public sealed class MediaAgentClientTests(AgentsFixture agents)
     [Fact]
     public async Task DescribeAsync_TakesItsDeadlineFromTheInjectedClock()
     {
-        using var channels = new AgentChannels(new AgentChannelOptions());
+        using var channels = agents.Pki.Channels(TestPki.DataAgent);
         var agent = new ConfiguredMediaAgent(AgentsFixture.MediaAgentName, agents.MediaAgentUrl);
         var onTime = new MediaAgentClient(channels, agent, TimeProvider.System, NullLogger.Instance);
         var late = new MediaAgentClient(channels, agent, new HourLateClock(), NullLogger.Instance);

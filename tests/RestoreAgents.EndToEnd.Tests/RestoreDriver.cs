@@ -1,8 +1,8 @@
 using Azure.Storage.Blobs;
 using Grpc.Core;
-using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Store;
+using RestoreAgents.Testing;
 
 namespace RestoreAgents.EndToEnd.Tests;
 
@@ -16,14 +16,19 @@ internal sealed class RestoreDriver(AgentsFixture agents)
             CancellationToken.None);
     }
 
-    /// <summary>A restore of the copy into restores/<paramref name="blobName"/> of the fixture's named destination.</summary>
-    public StartRestoreRequest Request(string copyName, string blobName, uint pageSize, ulong cacheSize) => new()
+    /// <summary>
+    /// The one place tests build a restore request: from the fixture's media agent into restores/
+    /// <paramref name="blobName"/> of its Azurite destination, unless the test names another media agent (a scripted
+    /// one) or another destination (one whose endpoint is a fault proxy) that its data agent is configured with.
+    /// </summary>
+    public StartRestoreRequest Request(string copyName, string blobName, uint pageSize, ulong cacheSize,
+        string mediaAgent = AgentsFixture.MediaAgentName, string destination = AgentsFixture.DestinationName) => new()
     {
-        MediaAgent = AgentsFixture.MediaAgentName,
+        MediaAgent = mediaAgent,
         CopyName = copyName,
         Target = new RestoreTarget
         {
-            Destination = AgentsFixture.DestinationName,
+            Destination = destination,
             Container = "restores",
             BlobName = blobName,
         },
@@ -35,7 +40,7 @@ internal sealed class RestoreDriver(AgentsFixture agents)
     /// <param name="dataAgent">Another data agent than the fixture's.</param>
     public async Task<RestoreProgress> RestoreAsync(StartRestoreRequest request, Uri? dataAgent = null)
     {
-        using var channel = GrpcChannel.ForAddress(dataAgent ?? agents.DataAgentUrl);
+        using var channel = agents.Pki.Channel(dataAgent ?? agents.DataAgentUrl, TestPki.Operator);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
         var started = await client.StartRestoreAsync(request);
         return await WatchAsync(client, started.JobId);

@@ -46,7 +46,7 @@ public sealed class SecretsTests(AgentsFixture agents)
         await using var dataAgent = await agents.StartDataAgentAsync(cache.Path,
             builder => builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug),
             "--DataAgent:PseudoDisk=direct", "--Logging:LogLevel:Default=Debug");
-        using var channel = GrpcChannel.ForAddress(dataAgent.Urls.Single());
+        using var channel = agents.ChannelTo(dataAgent);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
 
         var byKey = await RestoreAsync(client, driver.Request("secrets", "by-key.vhd", MiB, 2 * MiB));

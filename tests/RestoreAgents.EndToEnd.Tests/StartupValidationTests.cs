@@ -18,6 +18,8 @@ public sealed class StartupValidationTests(AgentsFixture agents)
     [InlineData("--DataAgent:MediaAgentChannels:ConnectTimeout=00:00:00",
         "DataAgent:MediaAgentChannels: channel setting ConnectTimeout")]
     [InlineData("--DataAgent:MediaAgents:backup9:Url=backup-host/x", "DataAgent:MediaAgents:backup9:Url 'backup-host/x'")]
+    [InlineData("--DataAgent:MediaAgents:backup9:Url=http://backup-host:5010",
+        "DataAgent:MediaAgents:backup9:Url 'http://backup-host:5010' is plaintext")]
     [InlineData("--DataAgent:Destinations:prod:Credential=AccountKey", "DataAgent:Destinations:prod: BlobEndpoint is missing")]
     [InlineData("--DataAgent:Destinations:prod:BlobEndpoint=http://127.0.0.1:1/acct",
         "DataAgent:Destinations:prod: Credential is missing")]

@@ -25,8 +25,8 @@ public sealed class UnconfiguredHostsTests(AgentsFixture agents)
         using var trap = new ListeningPort();
         using var cache = new TempDirectory("unconfigured-hosts");
         await using var dataAgent = await agents.StartDataAgentAsync(cache.Path, "--DataAgent:PseudoDisk=direct",
-            "--DataAgent:MediaAgentTimeout=00:00:02", $"--DataAgent:MediaAgents:trap:Url=http://127.0.0.1:{trap.Port}");
-        using var channel = GrpcChannel.ForAddress(dataAgent.Urls.Single());
+            "--DataAgent:MediaAgentTimeout=00:00:02", $"--DataAgent:MediaAgents:trap:Url=https://127.0.0.1:{trap.Port}");
+        using var channel = agents.ChannelTo(dataAgent);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
         var driver = new RestoreDriver(agents);
         // A copy that exists: a request that got through would start a job that dials.
@@ -85,7 +85,7 @@ public sealed class UnconfiguredHostsTests(AgentsFixture agents)
             $"{destination}:BlobEndpoint=http://127.0.0.1:{storage.Port}/{AzuriteFixture.AccountName}",
             $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
             $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
-        using var channel = GrpcChannel.ForAddress(dataAgent.Urls.Single());
+        using var channel = agents.ChannelTo(dataAgent);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
         var driver = new RestoreDriver(agents);
         var image = Path.Combine(agents.WorkPath, "names.raw");

@@ -1,24 +1,26 @@
 using System.Diagnostics;
 using System.Text;
-using Grpc.Health.V1;
-using Grpc.Net.Client;
 
 namespace RestoreAgents.Testing;
 
 /// <summary>
 /// An agent as the operator runs it: its own build (the caller's configuration) in a process of its own, on a
-/// free loopback port, started once its health service answers. For what an in-process host cannot show: a
-/// SIGKILL, the process's own memory high-water mark. Its output is kept for failure messages.
+/// free loopback port over mutual TLS with certificates of a <see cref="TestPki"/>, started once Kestrel says it
+/// listens. For what an in-process host cannot show: a SIGKILL, SIGHUP, the process's own memory high-water mark.
+/// Its output is kept for failure messages and for tests that wait for a line.
 /// </summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private AgentProcess(Process process, Uri url)
+    private AgentProcess(Process process, Uri url, TestPki pki)
     {
         _process = process;
         Url = url;
+        Pki = pki;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
@@ -26,6 +28,9 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     public Uri Url { get; }
+
+    /// <summary>The PKI whose certificates the agent presents and trusts.</summary>
+    public TestPki Pki { get; }
 
     public int Id => _process.Id;
 
@@ -35,24 +40,48 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
+    /// <param name="pki">Its certificate, CA and roles: <see cref="TestPki.MediaAgentSettings"/> or <see cref="TestPki.DataAgentSettings"/>.</param>
     /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
-    public static async Task<AgentProcess> StartAsync(string project, params string[] settings)
+    public static Task<AgentProcess> StartAsync(string project, TestPki pki, params string[] settings) =>
+        StartAsync([], project, pki, settings);
+
+    /// <param name="prefix">A command that runs the agent's command, e.g. <see cref="HostWithout.PrefixAsync"/>'s.</param>
+    /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
+    /// <param name="pki">Its certificate, CA and roles: <see cref="TestPki.MediaAgentSettings"/> or <see cref="TestPki.DataAgentSettings"/>.</param>
+    /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
+    public static async Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, string project, TestPki pki,
+        params string[] settings)
     {
         var dll = Path.Combine(RepoPaths.Root, "src", project, "bin", CallerConfiguration(), "net10.0", project + ".dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build {project} first");
-        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var start = new ProcessStartInfo("dotnet")
+        var url = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        string[] security = project.Contains("Media", StringComparison.Ordinal)
+            ? pki.MediaAgentSettings()
+            : pki.DataAgentSettings();
+        string[] command = [.. prefix, "dotnet", dll, "--urls", url.ToString(), .. security, .. settings];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])[dll, "--urls", url.ToString(), .. settings])
+        foreach (var argument in command[1..])
             start.ArgumentList.Add(argument);
-        var agent = new AgentProcess(Process.Start(start)!, url);
-        await agent.WaitUntilServingAsync(project);
+        var agent = new AgentProcess(Process.Start(start)!, url, pki);
+        await agent.WaitUntilListeningAsync(project);
         return agent;
     }
+
+    /// <summary>Completes with the first line of output, from now on, that <paramref name="match"/> accepts.</summary>
+    public Task<string> NextLineAsync(Func<string, bool> match)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output) _waiters.Add((match, seen));
+        return seen.Task;
+    }
+
+    /// <summary>SIGHUP: the agent reads its TLS files again.</summary>
+    public Task HangUpAsync() => ProcessRunner.RunAsync("kill", ["-HUP", _process.Id.ToString()]);
 
     /// <summary>SIGKILL: no shutdown code runs, as when the OOM killer strikes.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
@@ -83,25 +112,21 @@ public sealed class AgentProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task WaitUntilServingAsync(string project)
+    /// <summary>Until the host's "Now listening on:" line (Microsoft.Hosting.Lifetime) or the process's exit.</summary>
+    private async Task WaitUntilListeningAsync(string project)
     {
-        using var channel = GrpcChannel.ForAddress(Url);
-        var health = new Health.HealthClient(channel);
-        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60);)
+        var exited = _process.WaitForExitAsync();
+        Task first;
+        try
         {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"{project} exited with {_process.ExitCode}:\n{Output}");
-            try
-            {
-                await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                return;
-            }
-            catch (Grpc.Core.RpcException)
-            {
-                await Task.Delay(100);
-            }
+            first = await HangGuard.Within(Task.WhenAny(_listening.Task, exited), $"{project} to listen at {Url}");
         }
-        throw new TimeoutException($"{project} did not serve at {Url} within 60 s:\n{Output}");
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}:\n{Output}", e);
+        }
+        if (first == exited)
+            throw new InvalidOperationException($"{project} exited with {_process.ExitCode} before it listened:\n{Output}");
     }
 
     /// <summary>Debug or Release: the folder the calling program was built into (bin/CONFIGURATION/net10.0).</summary>
@@ -111,6 +136,15 @@ public sealed class AgentProcess : IAsyncDisposable
     private void Append(string? line)
     {
         if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            foreach (var waiter in _waiters.Where(w => w.Match(line)).ToList())
+            {
+                waiter.Seen.TrySetResult(line);
+                _waiters.Remove(waiter);
+            }
+        }
+        if (line.Contains("Now listening on: ", StringComparison.Ordinal)) _listening.TrySetResult();
     }
 }

@@ -28,7 +28,9 @@ internal sealed class RestoreJobRegistry(
     private readonly SemaphoreSlim _runSlots = new(options.Value.MaxConcurrentJobs);
     private readonly CancellationTokenSource _stopping = new();
 
-    public async Task<RestoreJob> StartAsync(StartRestoreRequest message, CancellationToken cancellationToken)
+    /// <param name="startedBy">The caller's identity, kept with the job.</param>
+    public async Task<RestoreJob> StartAsync(StartRestoreRequest message, string startedBy,
+        CancellationToken cancellationToken)
     {
         if (_stopping.IsCancellationRequested)
             throw new RestoreRejectedException(StatusCode.Unavailable, "the data agent is shutting down");
@@ -38,11 +40,11 @@ internal sealed class RestoreJobRegistry(
         var media = new MediaAgentClient(channels, request.MediaAgent, time, logger);
         var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
 
-        var job = new RestoreJob(NewJobId(), request, copy, Activity.Current?.Context ?? default, container);
+        var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default, container);
         _jobs[job.Id] = job;
-        logger.LogInformation("Restore {Job} accepted: copy {Copy} ({DiskSize} bytes, {Allocated} allocated) from "
-            + "{Media} ({MediaUrl}) into {Blob} of destination '{Destination}'{Sas}", job.Id, copy.Name,
-            copy.DiskSize, copy.AllocatedBytes, request.MediaAgent, request.MediaAgent.Url,
+        logger.LogInformation("Restore {Job} accepted from {Caller}: copy {Copy} ({DiskSize} bytes, {Allocated} "
+            + "allocated) from {Media} ({MediaUrl}) into {Blob} of destination '{Destination}'{Sas}", job.Id, startedBy,
+            copy.Name, copy.DiskSize, copy.AllocatedBytes, request.MediaAgent, request.MediaAgent.Url,
             $"{request.Container}/{request.BlobName}", request.Destination, request.UsesSas ? " with the request's SAS" : "");
         _ = RunWhenSlotFreeAsync(job);
         return job;

@@ -3,6 +3,7 @@ using Grpc.Core;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.Protocol.V1;
+using RestoreAgents.Security;
 
 namespace RestoreAgents.DataAgent.MediaAgents;
 
@@ -42,6 +43,8 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
         }
         catch (RpcException e)
         {
+            // Whatever went wrong (no answer, a refused certificate, another server), the caller learns only that
+            // the configured media agent cannot be used; Unreachable logs the cause.
             throw Unreachable($"{e.StatusCode}: {Describe(e)}");
         }
     }
@@ -110,5 +113,6 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
     }
 
     private static string Describe(RpcException e) =>
-        string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail;
+        PeerCertificateRejectedException.FindIn(e.Status.DebugException)?.Message
+        ?? (string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail);
 }

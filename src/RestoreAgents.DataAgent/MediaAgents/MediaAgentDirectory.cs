@@ -35,11 +35,15 @@ internal sealed class MediaAgentDirectory
                 : $"no media agent named '{ConfiguredName.Shown(name)}' is configured on this data agent");
 
     /// <summary>Null when the settings of media agent <paramref name="name"/> can work, else why not (naming the setting).</summary>
-    public static string? Problem(string name, MediaAgentEndpointOptions settings)
+    /// <param name="allowPlaintext">Tls:AllowPlaintext: an http:// address is allowed only then.</param>
+    public static string? Problem(string name, MediaAgentEndpointOptions settings, bool allowPlaintext)
     {
         try
         {
-            Parse(name, settings);
+            var url = Parse(name, settings);
+            if (url.Scheme == Uri.UriSchemeHttp && !allowPlaintext)
+                return $"{DataAgentOptions.Section}:MediaAgents:{name}:Url '{settings.Url}' is plaintext: this data "
+                    + "agent dials media agents over https:// only (Tls:AllowPlaintext is off)";
             return null;
         }
         catch (ArgumentException e)
