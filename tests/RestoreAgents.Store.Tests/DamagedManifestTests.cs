@@ -12,7 +12,7 @@ public sealed class DamagedManifestTests : IDisposable
 {
     private const int Block = 64 * 1024;
     private readonly TempDirectory _folder = new();
-    private readonly RecordingLogger<SecondaryCopyStore> _log = new();
+    private readonly CapturingLogger<SecondaryCopyStore> _log = new();
     private readonly SecondaryCopyStore _store;
 
     public DamagedManifestTests() => _store = new SecondaryCopyStore(_folder.Combine("store"), _log);

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace RestoreAgents.Store.Tests;
+namespace RestoreAgents.Testing;
 
 /// <summary>Keeps every message logged through it, formatted, for tests that check what an operator reads.</summary>
-internal sealed class RecordingLogger<T> : ILogger<T>
+public sealed class CapturingLogger<T> : ILogger<T>
 {
     private readonly List<(LogLevel Level, string Message)> _entries = [];
 
