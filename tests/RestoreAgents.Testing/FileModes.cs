@@ -10,6 +10,13 @@ public static class FileModes
     public static UnixFileMode Of(string path) =>
         OperatingSystem.IsWindows() ? throw new PlatformNotSupportedException() : File.GetUnixFileMode(path);
 
+    /// <summary>Sets the permission bits of a file or folder (Linux only).</summary>
+    public static void Set(string path, UnixFileMode mode)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException();
+        File.SetUnixFileMode(path, mode);
+    }
+
     /// <summary>
     /// Asserts that <paramref name="root"/> and every folder below it are 0700 and every file 0600, naming each one
     /// that is not; returns how many files it saw (entries that vanish while it looks are skipped).
