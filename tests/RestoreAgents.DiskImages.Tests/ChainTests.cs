@@ -4,6 +4,7 @@ namespace RestoreAgents.DiskImages.Tests;
 
 /// <summary>Parents and backing files: found beside the image, checked to be the right file, and never a device,
 /// a loop or an endless chain.</summary>
+[Requires(RealPart.QemuImg)]
 public sealed class ChainTests(Ext4DiskFixture disk) : IClassFixture<Ext4DiskFixture>, IDisposable
 {
     private const long BackingFileField = 8;

@@ -10,6 +10,7 @@ public sealed class DetectionTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Theory]
+    [Requires(RealPart.QemuImg)]
     [InlineData("qcow2", null, "disk.vhd", "qcow2")]
     [InlineData("vpc", "subformat=dynamic", "disk.qcow2", "vhd-dynamic")]
     [InlineData("vhdx", null, "disk.raw", "vhdx")]

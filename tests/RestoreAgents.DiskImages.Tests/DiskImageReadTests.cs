@@ -3,6 +3,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.DiskImages.Tests;
 
 /// <summary>Every format and variant qemu-img makes of one ext4 disk reads back as that disk, byte for byte.</summary>
+[Requires(RealPart.QemuImg)]
 public sealed class DiskImageReadTests(Ext4DiskFixture disk) : IClassFixture<Ext4DiskFixture>, IDisposable
 {
     private const int Chunk = 1024 * 1024;

@@ -4,6 +4,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.DiskImages.Tests;
 
 /// <summary>Damaged or lying images fail with the file and the offset of the damage, never with wrong data.</summary>
+[Requires(RealPart.QemuImg)]
 public sealed class MalformedImageTests(Ext4DiskFixture disk) : IClassFixture<Ext4DiskFixture>, IDisposable
 {
     private readonly TempDirectory _folder = new("malformed-images");

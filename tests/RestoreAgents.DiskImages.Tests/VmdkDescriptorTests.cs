@@ -3,6 +3,7 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.DiskImages.Tests;
 
 /// <summary>Hand-written VMDK descriptors of several extents, of every type backup reads.</summary>
+[Requires(RealPart.QemuImg)]
 public sealed class VmdkDescriptorTests(Ext4DiskFixture disk) : IClassFixture<Ext4DiskFixture>, IDisposable
 {
     private const long MiB = 1024 * 1024;

@@ -23,7 +23,31 @@ public static class MountTable
     }
 
     /// <summary>True when something is mounted at or below <paramref name="folder"/>.</summary>
-    public static bool AnyMountUnder(string folder) =>
+    public static bool AnyMountUnder(string folder) => MountsUnder(folder).Any();
+
+    /// <summary>The mount points at or below <paramref name="folder"/>, deepest first (the order to unmount in).</summary>
+    public static IReadOnlyList<string> MountsUnder(string folder) =>
         File.ReadLines("/proc/self/mountinfo").Select(line => line.Split(' ')[4])
-            .Any(point => point == folder || point.StartsWith(folder + "/", StringComparison.Ordinal));
+            .Where(point => point == folder || point.StartsWith(folder + "/", StringComparison.Ordinal))
+            .Distinct().OrderByDescending(point => point.Length).ToList();
+
+    /// <summary>
+    /// Lazily unmounts the FUSE mounts below <paramref name="folder"/> whose process is gone (statfs says
+    /// "Transport endpoint is not connected": a data agent killed before it unmounted). A mount that answers, or
+    /// one that is not FUSE, belongs to something alive and stays.
+    /// </summary>
+    /// <returns>The mount points cleared.</returns>
+    public static async Task<IReadOnlyList<string>> ClearDeadFuseMountsUnderAsync(string folder)
+    {
+        var cleared = new List<string>();
+        foreach (var point in MountsUnder(folder).Where(point => FuseMountAt(point) is not null))
+        {
+            var probe = await ProcessRunner.RunAsync("timeout", ["5", "stat", "-f", point]);
+            if (!probe.StandardError.Contains("Transport endpoint is not connected", StringComparison.Ordinal))
+                continue;
+            await ProcessRunner.RunCheckedAsync("umount", "-l", point);
+            cleared.Add(point);
+        }
+        return cleared;
+    }
 }

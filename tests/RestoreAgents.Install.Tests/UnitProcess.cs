@@ -217,7 +217,10 @@ public sealed class UnitProcess : IAsyncDisposable
             var mode = unit.Last(setting + "Mode") ?? "0755";
             foreach (var path in paths)
             {
-                // The service's own folders: a mount there is another process's (a data agent run by hand?).
+                // The service's own folders: a dead mount there is what a killed data agent left (systemd would
+                // start the service over it, and the agent could not clear a mount another user made); a live one
+                // is another process's (a data agent run by hand?).
+                await MountTable.ClearDeadFuseMountsUnderAsync(path);
                 if (MountTable.AnyMountUnder(path))
                     throw new InvalidOperationException(
                         $"{unit.Name}: {path} holds a mount that is not this service's (see /proc/self/mountinfo); "

@@ -9,6 +9,7 @@ namespace RestoreAgents.Store.Tests;
 /// through the store and compares it with the disk; damaged images fail naming the file and the offset, and leave
 /// no copy.
 /// </summary>
+[Requires(RealPart.QemuImg)]
 public sealed class BackupFormatTests(Ext4DiskFixture disk) : IClassFixture<Ext4DiskFixture>, IDisposable
 {
     private const int Block = 64 * 1024;
