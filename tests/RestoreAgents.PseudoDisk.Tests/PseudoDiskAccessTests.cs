@@ -75,7 +75,8 @@ public sealed class PseudoDiskAccessTests
 
         // The write takes no token: only the errno ECANCELED becomes this exception in .NET (EINTR would be retried).
         await Assert.ThrowsAsync<OperationCanceledException>(() => writing.WaitAsync(TimeSpan.FromMinutes(1)));
-        Assert.InRange(mount.Statistics.Failures, 1, 2); // the waiting write, and the rest of the pwrite retried once
+        // The waiting write at least; the kernel may have more of the pwrite's requests in flight, each refused.
+        Assert.NotEqual(0, mount.Statistics.Failures);
         Assert.Contains(log.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("was cancelled"));
         Assert.Empty(log.AtLeast(LogLevel.Error));
     }

@@ -50,8 +50,8 @@ internal sealed class JobAdmission(DataAgentOptions options, Func<string, long>?
         var holding = held > 0 ? $" (and {ByteCount.Format(held)} in the caches of running restores)" : "";
         return new RestoreRejectedException(StatusCode.ResourceExhausted,
             $"the cache folder (DataAgent:CacheDirectory '{options.CacheDirectory}') has {ByteCount.Format(free)} "
-            + $"free{holding}: too little for the caches of the {_admitted} restores admitted "
-            + $"({ByteCount.Format(_reservedBytes)}) and this one's {ByteCount.Format(cacheSize)}. Ask for a smaller "
+            + $"free{holding}: too little for the caches of the restores admitted ({_admitted}, "
+            + $"{ByteCount.Format(_reservedBytes)}) and this one's {ByteCount.Format(cacheSize)}. Ask for a smaller "
             + "cache, or start it when another restore has ended");
     }
 
