@@ -1,3 +1,5 @@
+using RestoreAgents.Testing;
+
 namespace RestoreAgents.Caching.Tests;
 
 /// <summary>
@@ -16,14 +18,17 @@ public sealed class PageCacheCancelTests
         await cache.WriteAsync(0, TestBytes.NonZero(Page, seed: 1));
         await cache.WriteAsync(Page, TestBytes.NonZero(Page, seed: 2));
         await cache.Store.When(store => store.WritesStarted == 2);
-        var waitingTask = cache.Cache.WriteAsync(2 * Page, TestBytes.NonZero(Page, seed: 3)).AsTask();
-        var waitingThread = OnThread(() => cache.Cache.Write(3 * Page, TestBytes.NonZero(Page, seed: 4)));
-        await TestGuard.Until(() => cache.Cache.Statistics.SlotWaits == 2, "both writers wait for a slot");
+        var waitingTask = await WaitingForASlotAsync(cache,
+            () => cache.Cache.WriteAsync(2 * Page, TestBytes.NonZero(Page, seed: 3)).AsTask());
+        var waitingThread = await WaitingForASlotAsync(cache,
+            () => OnThread(() => cache.Cache.Write(3 * Page, TestBytes.NonZero(Page, seed: 4))));
 
         cache.Cache.Cancel();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waitingTask.WaitAsync(TestGuard.Timeout));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waitingThread.WaitAsync(TestGuard.Timeout));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => HangGuard.Within(waitingTask, "the writer waiting on a task to end"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => HangGuard.Within(waitingThread, "the writer waiting on its thread to end"));
         await cache.Store.When(store => store.WritesCancelled == 2);
         Assert.Empty(cache.Store.Calls);
     }
@@ -38,11 +43,12 @@ public sealed class PageCacheCancelTests
         cache.Cache.Cancel();
 
         // A flush that waited for uploads would never end: the guard turns that into a TimeoutException.
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cache.Cache.FlushAsync().WaitAsync(TestGuard.Timeout));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => OnThread(() => cache.Cache.Flush()).WaitAsync(TestGuard.Timeout));
+            () => HangGuard.Within(cache.Cache.FlushAsync(), "the flush to end"));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => cache.Cache.WriteAsync(0, new byte[512]).AsTask().WaitAsync(TestGuard.Timeout));
+            () => HangGuard.Within(OnThread(() => cache.Cache.Flush()), "the synchronous flush to end"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => HangGuard.Within(cache.Cache.WriteAsync(0, new byte[512]).AsTask(), "the write to end"));
         Assert.Equal(0, cache.Store.WritesStarted);
     }
 
@@ -59,6 +65,15 @@ public sealed class PageCacheCancelTests
 
         // A job's cancel callback may run after its cache is gone.
         disposed.Cache.Cancel();
+    }
+
+    /// <summary>Starts a write and returns it once it waits for a slot (its wait span started).</summary>
+    private static async Task<Task> WaitingForASlotAsync(CacheUnderTest cache, Func<Task> write)
+    {
+        using var slotWait = cache.WatchSlotWait();
+        var writing = write();
+        await slotWait.Started;
+        return writing;
     }
 
     private static Task OnThread(Action action)

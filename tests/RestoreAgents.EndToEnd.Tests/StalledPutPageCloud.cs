@@ -67,8 +67,7 @@ internal sealed class StalledPutPageCloud : IAsyncDisposable
     private static async Task WaitAsync(SemaphoreSlim events, int count, string what)
     {
         for (int i = 0; i < count; i++)
-            if (!await events.WaitAsync(TimeSpan.FromMinutes(1)))
-                throw new TimeoutException($"only {i} of {count} {what} within a minute");
+            await HangGuard.Within(events.WaitAsync(), $"{count} {what} (saw {i})");
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -67,23 +67,19 @@ public sealed class PseudoDiskAccessTests
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
         var data = Bytes.Random((int)(3 * MiB), seed: 5);
         // Two pages fill both slots and go up (to wait on the cloud); the third waits for a slot on a FUSE thread.
+        using var slotWait = new SpanWaiter("RestoreAgents.Caching", "cache.wait_for_slot", "restoreagents.cache",
+            "cancelled");
         var writing = Task.Factory.StartNew(() => RandomAccess.Write(file, data, 0), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        await WaitUntilAsync(() => cache.Statistics.SlotWaits > 0);
+        await slotWait.Started;
 
         cache.Cancel();
 
         // The write takes no token: only the errno ECANCELED becomes this exception in .NET (EINTR would be retried).
-        await Assert.ThrowsAsync<OperationCanceledException>(() => writing.WaitAsync(TimeSpan.FromMinutes(1)));
+        await Assert.ThrowsAsync<OperationCanceledException>(() => HangGuard.Within(writing, "the write to end"));
         // The waiting write at least; the kernel may have more of the pwrite's requests in flight, each refused.
         Assert.NotEqual(0, mount.Statistics.Failures);
         Assert.Contains(log.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("was cancelled"));
         Assert.Empty(log.AtLeast(LogLevel.Error));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !condition(); await Task.Delay(10))
-            if (waited.Elapsed > TimeSpan.FromMinutes(1)) throw new TimeoutException("the condition never held");
     }
 }
