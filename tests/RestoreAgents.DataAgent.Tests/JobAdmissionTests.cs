@@ -13,7 +13,7 @@ namespace RestoreAgents.DataAgent.Tests;
 public sealed class JobAdmissionTests(MediaAgentOnLoopback media) : IClassFixture<MediaAgentOnLoopback>, IAsyncLifetime
 {
     private const long MiB = 1024 * 1024;
-    private readonly DataAgentUnderTest _agent = new(options =>
+    private readonly DataAgentUnderTest _agent = new(media.Pki, options =>
     {
         options.MaxConcurrentJobs = 1;
         options.MaxQueuedJobs = 1;

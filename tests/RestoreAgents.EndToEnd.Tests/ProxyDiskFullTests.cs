@@ -31,7 +31,7 @@ public sealed class ProxyDiskFullTests(AgentsFixture agents)
         {
             await using var dataAgent = await agents.StartDataAgentAsync(cache, $"--DataAgent:PseudoDisk={mode}",
                 $"--DataAgent:MountPath={folder.Combine("mount")}", "--DataAgent:MaxConcurrentJobs=1");
-            using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(dataAgent.Urls.Single());
+            using var channel = agents.ChannelTo(dataAgent);
             var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
             var name = $"full-{mode}";
             var image = Path.Combine(agents.WorkPath, $"{name}.raw");

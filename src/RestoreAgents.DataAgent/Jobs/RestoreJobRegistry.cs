@@ -28,12 +28,14 @@ internal sealed class RestoreJobRegistry(
     private readonly CancellationTokenSource _stopping = new();
     private readonly JobAdmission _admission = new(options.Value);
 
-    public async Task<RestoreJob> StartAsync(StartRestoreRequest message, CancellationToken cancellationToken)
+    /// <param name="startedBy">The caller's identity, kept with the job.</param>
+    public async Task<RestoreJob> StartAsync(StartRestoreRequest message, string startedBy,
+        CancellationToken cancellationToken)
     {
         if (_stopping.IsCancellationRequested)
             throw new RestoreRejectedException(StatusCode.Unavailable, "the data agent is shutting down");
 
-        var request = RestoreRequests.From(message, _options);
+        var request = RestoreRequests.From(message, _options, channels.AllowsPlaintext);
         // Refused here, before the media agent is asked and before any job exists to list.
         var admission = _admission.Admit(request.CacheSize);
         try
@@ -42,13 +44,14 @@ internal sealed class RestoreJobRegistry(
             var media = new MediaAgentClient(channels, request.MediaAgent, time);
             var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
 
-            var job = new RestoreJob(NewJobId(), request, copy, Activity.Current?.Context ?? default)
+            var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default)
             {
                 Admission = admission,
             };
             _jobs[job.Id] = job;
-            logger.LogInformation("Restore {Job} accepted: copy {Copy} ({DiskSize} bytes, {Allocated} allocated) from {Media}",
-                job.Id, LogSafe.Text(copy.Name), copy.DiskSize, copy.AllocatedBytes, request.MediaAgent);
+            logger.LogInformation("Restore {Job} accepted from {Caller}: copy {Copy} ({DiskSize} bytes, {Allocated} "
+                + "allocated) from {Media}", job.Id, startedBy, LogSafe.Text(copy.Name), copy.DiskSize,
+                copy.AllocatedBytes, request.MediaAgent);
             _ = RunWhenSlotFreeAsync(job);
             return job;
         }
