@@ -34,6 +34,9 @@ internal sealed class DataAgentOptionsValidator(Func<string, string?> environmen
             failures.Add("DataAgent:MountPath is required when DataAgent:PseudoDisk is fuse");
         if (options.MediaAgentTimeout <= TimeSpan.Zero)
             failures.Add($"DataAgent:MediaAgentTimeout is {options.MediaAgentTimeout}; it must be positive");
+        if (options.CacheSizeBytes > options.MaxCacheSizeBytes)
+            failures.Add($"DataAgent:CacheSizeBytes is {options.CacheSizeBytes}; it must be at most "
+                + $"DataAgent:MaxCacheSizeBytes ({options.MaxCacheSizeBytes})");
         foreach (var (agent, settings) in options.MediaAgents)
         {
             if (MediaAgentDirectory.Problem(agent, settings, allowPlaintext) is { } problem)
