@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 
 namespace RestoreAgents.Caching;
 
@@ -30,7 +29,7 @@ public sealed partial class PageCache
     {
         if (outcome == AcquireOutcome.MustWait)
         {
-            var wait = BeginSlotWait(page);
+            var waitStarted = BeginSlotWait();
             try
             {
                 do
@@ -41,7 +40,7 @@ public sealed partial class PageCache
             }
             finally
             {
-                EndSlotWait(wait, wanted);
+                EndSlotWait(waitStarted, wanted);
             }
         }
         if (outcome == AcquireOutcome.MustLoad)
@@ -98,6 +97,7 @@ public sealed partial class PageCache
         slot.LastWrite = ++_writeClock;
         _slotByPage.Add(page, slot);
         _slotsInUse++;
+        _metrics?.SlotTaken();
         _peakSlotsInUse = Math.Max(_peakSlotsInUse, _slotsInUse);
 
         if (_completedPages.Contains(page)) slot.Filled.Add(0, length);
@@ -127,6 +127,7 @@ public sealed partial class PageCache
         slot.Reset();
         _freeSlots.Push(slot);
         _slotsInUse--;
+        _metrics?.SlotsFreed(1);
     }
 
     /// <summary>Ends a write's pin; a page that is now full goes to the upload queue.</summary>
@@ -164,7 +165,7 @@ public sealed partial class PageCache
         }
         if (oldest is null) return; // every slot is being written to; its writer's release wakes us
         _earlyFlushes++;
-        PageCacheTelemetry.EarlyFlushes.Add(1);
+        _metrics?.EarlyFlush();
         StartUploadLocked(oldest, early: true);
     }
 
@@ -205,26 +206,16 @@ public sealed partial class PageCache
         SignalLocked();
     }
 
-    private readonly record struct SlotWait(long Started, Activity? Activity);
-
-    private SlotWait BeginSlotWait(long page)
+    private long BeginSlotWait()
     {
         lock (_gate) _slotWaits++;
-        Activity? activity = null;
-        if (PageCacheTelemetry.Source.HasListeners())
-            activity = PageCacheTelemetry.Source.StartActivity("cache.wait_for_slot", ActivityKind.Internal,
-                parentContext: default, tags:
-                [
-                    new(PageCacheTelemetry.CacheTag, Name),
-                    new(PageCacheTelemetry.PageOffsetTag, page * _pageSize),
-                ]);
-        return new SlotWait(_time.GetTimestamp(), activity);
+        return _time.GetTimestamp();
     }
 
     /// <param name="wanted">The slot this writer still waits for when it gives up (cancelled): let it go.</param>
-    private void EndSlotWait(SlotWait wait, PageSlot? wanted)
+    private void EndSlotWait(long started, PageSlot? wanted)
     {
-        var waited = _time.GetElapsedTime(wait.Started);
+        var waited = _time.GetElapsedTime(started);
         lock (_gate)
         {
             _slotWaitTime += waited;
@@ -234,7 +225,6 @@ public sealed partial class PageCache
                 SignalLocked();
             }
         }
-        PageCacheTelemetry.SlotWaitDuration.Record(waited.TotalSeconds);
-        wait.Activity?.Dispose();
+        _metrics?.RecordSlotWait(waited);
     }
 }

@@ -25,6 +25,12 @@ public sealed class CloudOptions
     /// <summary>How long one try may wait for the service before it counts as failed (and is retried).</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>The host's storage instruments (throttling answers); none when left null. Not a setting.</summary>
+    public CloudMetrics? Metrics { get; set; }
+
+    /// <summary>Clock of the throttling times; the system clock unless a test says otherwise.</summary>
+    internal TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Last say over the SDK client options: tests add an HTTP pipeline policy here.</summary>
     internal Action<BlobClientOptions>? ConfigureClient { get; set; }
 
@@ -57,6 +63,7 @@ public sealed class CloudOptions
             },
             Diagnostics = { ApplicationId = "RestoreAgents" },
         };
+        options.AddPolicy(new ThrottleWatchPolicy(Metrics, Time), HttpPipelinePosition.PerRetry);
         ConfigureClient?.Invoke(options);
         return options;
     }

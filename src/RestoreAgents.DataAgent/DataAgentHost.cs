@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using RestoreAgents.Caching;
+using RestoreAgents.Cloud;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.Jobs;
@@ -21,6 +23,12 @@ public static class DataAgentHost
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>, DataAgentOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DataAgentMetrics>();
+        builder.Services.AddSingleton<PageCacheMetrics>();
+        builder.Services.AddSingleton<CloudMetrics>();
+        // Not a setting: the storage calls count their throttling answers on the host's meter.
+        builder.Services.AddOptions<DataAgentOptions>().PostConfigure<CloudMetrics>(
+            (options, cloudMetrics) => options.Cloud.Metrics = cloudMetrics);
         // One channel per media agent, shared by every job; disposed with the host.
         builder.Services.AddSingleton(services => new AgentChannels(
             services.GetRequiredService<IOptions<DataAgentOptions>>().Value.MediaAgentChannels));

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RestoreAgents.Telemetry;
 
 namespace RestoreAgents.Hosting;
 
@@ -30,7 +29,7 @@ public static class AgentHost
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
-        builder.AddRestoreAgentsTelemetry(telemetryName);
+        builder.AddAgentTelemetry(telemetryName);
 
         builder.Services.AddGrpc(configureGrpc);
         builder.Services.AddGrpcReflection();

@@ -19,6 +19,8 @@ public static class MediaAgentHost
             .Validate(options => Directory.Exists(options.StorePath),
                 "MediaAgent:StorePath names a folder that does not exist (create a copy with 'restorectl backup').")
             .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<MediaAgentMetrics>();
         builder.Services.AddSingleton(services =>
             new SecondaryCopyStore(services.GetRequiredService<IOptions<MediaAgentOptions>>().Value.StorePath));
 

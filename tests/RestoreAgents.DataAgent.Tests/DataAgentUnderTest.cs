@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using RestoreAgents.Caching;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.Jobs;
@@ -18,6 +19,7 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
     private readonly TempDirectory _cache = new("data-agent-cache");
     private readonly RestoreExceptionInterceptor _interceptor = new(NullLogger<RestoreExceptionInterceptor>.Instance);
     private readonly AgentChannels _channels = new(new AgentChannelOptions());
+    private readonly TestMeterFactory _meters = new();
     private readonly RestoreJobRegistry _jobs;
     private readonly DataAgentService _service;
 
@@ -32,9 +34,10 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
         };
         configure?.Invoke(settings);
         var options = Options.Create(settings);
-        var runner = new RestoreRunner(options, new DirectRestoreDiskFactory(), _channels, TimeProvider.System,
-            NullLogger<RestoreRunner>.Instance);
-        _jobs = new RestoreJobRegistry(options, runner, _channels, TimeProvider.System,
+        var metrics = new DataAgentMetrics(_meters);
+        var runner = new RestoreRunner(options, new DirectRestoreDiskFactory(), _channels, metrics,
+            new PageCacheMetrics(_meters), TimeProvider.System, NullLogger<RestoreRunner>.Instance);
+        _jobs = new RestoreJobRegistry(options, runner, _channels, metrics, TimeProvider.System,
             NullLogger<RestoreJobRegistry>.Instance);
         _service = new DataAgentService(_jobs, TimeProvider.System);
     }
@@ -81,6 +84,7 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
         await _jobs.StopAllAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
         _jobs.Dispose();
         _channels.Dispose();
+        _meters.Dispose();
         _cache.Dispose();
     }
 }

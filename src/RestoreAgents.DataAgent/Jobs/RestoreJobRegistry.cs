@@ -17,6 +17,7 @@ internal sealed class RestoreJobRegistry(
     IOptions<DataAgentOptions> options,
     RestoreRunner runner,
     AgentChannels channels,
+    DataAgentMetrics metrics,
     TimeProvider time,
     ILogger<RestoreJobRegistry> logger) : IDisposable
 {
@@ -37,6 +38,7 @@ internal sealed class RestoreJobRegistry(
 
         var job = new RestoreJob(NewJobId(), request, copy, Activity.Current?.Context ?? default);
         _jobs[job.Id] = job;
+        metrics.JobQueued();
         logger.LogInformation("Restore {Job} accepted: copy {Copy} ({DiskSize} bytes, {Allocated} allocated) from {Media}",
             job.Id, copy.Name, copy.DiskSize, copy.AllocatedBytes, request.MediaAgent);
         _ = RunWhenSlotFreeAsync(job);
@@ -76,6 +78,7 @@ internal sealed class RestoreJobRegistry(
         catch (OperationCanceledException)
         {
             job.Finish(RestoreState.Cancelled, time.GetUtcNow(), "cancelled before it started");
+            metrics.JobEnded(wasRunning: false, RestoreState.Cancelled, TimeSpan.Zero, failure: null);
             return;
         }
 

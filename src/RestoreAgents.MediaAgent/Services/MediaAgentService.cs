@@ -1,13 +1,14 @@
-using System.Diagnostics;
 using Grpc.Core;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Store;
+using RestoreAgents.Telemetry;
 
 namespace RestoreAgents.MediaAgent.Services;
 
 /// <summary>Translates the media agent's gRPC calls into store reads; store errors map to status codes in
 /// <see cref="StoreExceptionInterceptor"/>.</summary>
-public sealed class MediaAgentService(SecondaryCopyStore store, ILogger<MediaAgentService> logger)
+public sealed class MediaAgentService(SecondaryCopyStore store, MediaAgentMetrics metrics, TimeProvider time,
+    ILogger<MediaAgentService> logger)
     : Protocol.V1.MediaAgent.MediaAgentBase
 {
     public override Task<ListCopiesResponse> ListCopies(ListCopiesRequest request, ServerCallContext context)
@@ -28,29 +29,46 @@ public sealed class MediaAgentService(SecondaryCopyStore store, ILogger<MediaAge
             ? null
             : request.Ranges.Select(r => new ByteRange((long)r.Offset, (long)r.Length)).ToList();
 
-        using var activity = MediaAgentTelemetry.Source.StartActivity("copy.stream");
-        activity?.SetTag("restoreagents.copy", copy.Name);
-        var timer = new StreamStageTimer();
-        long bytesSent = 0;
-
-        await using var blocks = store.ReadBlocksAsync(copy.Name, ranges, context.CancellationToken)
-            .GetAsyncEnumerator(context.CancellationToken);
-        while (await timer.TimeReadAsync(blocks.MoveNextAsync()))
+        using var activity = MediaAgentTelemetry.Source.StartActivity(MediaAgentTelemetry.StreamSpan);
+        if (activity is not null)
         {
-            var block = blocks.Current;
-            for (var start = 0; start < block.Data.Length; start += BlockMessages.MaxPieceBytes)
+            activity.SetTag(TelemetryAttributes.RpcSystem, TelemetryAttributes.RpcSystemGrpc);
+            activity.SetTag(TelemetryAttributes.RpcService, Protocol.V1.MediaAgent.Descriptor.FullName);
+            activity.SetTag(TelemetryAttributes.RpcMethod, nameof(StreamBlocks));
+            activity.SetTag(TelemetryAttributes.CopyName, copy.Name);
+        }
+        var timer = new StreamStageTimer(metrics, time);
+        long bytesSent = 0;
+        try
+        {
+            await using var blocks = store.ReadBlocksAsync(copy.Name, ranges, context.CancellationToken)
+                .GetAsyncEnumerator(context.CancellationToken);
+            while (await timer.TimeReadAsync(blocks, context.CancellationToken))
             {
-                var piece = block.Data.Slice(start, Math.Min(BlockMessages.MaxPieceBytes, block.Data.Length - start));
-                // A slow writer here is the network or the data agent's full cache (HTTP/2 flow control).
-                await timer.TimeSendAsync(responseStream.WriteAsync(BlockMessages.Piece(block.Offset + start, piece),
-                    context.CancellationToken));
+                var block = blocks.Current;
+                for (var start = 0; start < block.Data.Length; start += BlockMessages.MaxPieceBytes)
+                {
+                    var piece = block.Data.Slice(start, Math.Min(BlockMessages.MaxPieceBytes, block.Data.Length - start));
+                    // A slow writer here is the network or the data agent's full cache (HTTP/2 flow control).
+                    await timer.TimeSendAsync(responseStream.WriteAsync(BlockMessages.Piece(block.Offset + start, piece),
+                        context.CancellationToken));
+                }
+                bytesSent += block.Data.Length;
             }
-            bytesSent += block.Data.Length;
-            MediaAgentTelemetry.BytesSent.Add(block.Data.Length);
+        }
+        catch (Exception e)
+        {
+            SpanFailure.Mark(activity, e);
+            throw;
+        }
+        finally
+        {
+            // The data agent adds these to its own timings, also for a stream that failed.
+            timer.Timings.WriteTo(context.ResponseTrailers);
+            timer.Tag(activity);
+            activity?.SetTag(TelemetryAttributes.StreamBytes, bytesSent);
         }
 
-        timer.Tag(activity);
-        activity?.SetTag("restoreagents.bytes_sent", bytesSent);
         logger.LogInformation("Streamed {Bytes} bytes of copy {Copy}: {ReadSeconds:F2} s reading the store, "
             + "{SendSeconds:F2} s waiting on the network", bytesSent, copy.Name, timer.Read.TotalSeconds,
             timer.Send.TotalSeconds);
