@@ -19,6 +19,9 @@ public static class AgentTelemetry
     /// <summary>Azure.Core emits its spans through an ActivitySource only behind this switch.</summary>
     private const string AzureActivitySourceSwitch = "Azure.Experimental.EnableActivitySource";
 
+    /// <summary>The gRPC client's own span of each call (rpc method and status), between ours and HttpClient's.</summary>
+    private const string GrpcClientSource = "Grpc.Net.Client";
+
     public static IHostApplicationBuilder AddAgentTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -31,6 +34,7 @@ public static class AgentTelemetry
             .WithTracing(tracing => tracing
                 .AddSource($"{TelemetrySources.Prefix}.*")
                 .AddSource("Azure.*")
+                .AddSource(GrpcClientSource)
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context => !context.Request.Path.StartsWithSegments("/grpc.health.v1.Health"))
                 .AddHttpClientInstrumentation())

@@ -148,7 +148,7 @@ internal sealed class RestoreRunner(
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    await Timed((Activity?)null, t => times.Flush += t, () => KeepCachedPagesAsync(job, cache, e));
+                    await Timed(spanName: null, t => times.Flush += t, () => KeepCachedPagesAsync(job, cache, e));
                     throw;
                 }
                 finally
@@ -179,12 +179,11 @@ internal sealed class RestoreRunner(
         }
     }
 
-    private Task Timed(string span, Action<TimeSpan> record, Func<Task> step) =>
-        Timed(DataAgentTelemetry.Source.StartActivity(span), record, step);
-
-    /// <summary>Runs one step under <paramref name="span"/>, ending the span and recording the step's time.</summary>
-    private async Task Timed(Activity? span, Action<TimeSpan> record, Func<Task> step)
+    /// <summary>Runs one step, under a span of its own if named, and records the step's time.</summary>
+    private async Task Timed(string? spanName, Action<TimeSpan> record, Func<Task> step)
     {
+        // Started here, in this method's own flow, so the span stops being current when the step ends.
+        using var span = spanName is null ? null : DataAgentTelemetry.Source.StartActivity(spanName);
         var started = time.GetTimestamp();
         try
         {
@@ -198,7 +197,6 @@ internal sealed class RestoreRunner(
         finally
         {
             record(time.GetElapsedTime(started));
-            span?.Dispose();
         }
     }
 
