@@ -29,7 +29,7 @@ public sealed partial class PageCache
     {
         if (outcome == AcquireOutcome.MustWait)
         {
-            var waitStarted = BeginSlotWait();
+            var wait = BeginSlotWait(page);
             try
             {
                 do
@@ -40,7 +40,7 @@ public sealed partial class PageCache
             }
             finally
             {
-                EndSlotWait(waitStarted, wanted);
+                EndSlotWait(wait, wanted);
             }
         }
         if (outcome == AcquireOutcome.MustLoad)
@@ -206,16 +206,25 @@ public sealed partial class PageCache
         SignalLocked();
     }
 
-    private long BeginSlotWait()
+    private readonly record struct SlotWait(long Started, Telemetry.SpanBudget.BudgetedSpan? Span);
+
+    private SlotWait BeginSlotWait(long page)
     {
         lock (_gate) _slotWaits++;
-        return _time.GetTimestamp();
+        // The first few waits of a cache get a span, so a trace shows one; all of them go into the histogram.
+        var span = _slotWaitSpans.Start();
+        if (span?.Activity is { } activity)
+        {
+            activity.SetTag(Telemetry.TelemetryAttributes.CacheName, Name);
+            activity.SetTag(Telemetry.TelemetryAttributes.PageOffset, page * _pageSize);
+        }
+        return new SlotWait(_time.GetTimestamp(), span);
     }
 
     /// <param name="wanted">The slot this writer still waits for when it gives up (cancelled): let it go.</param>
-    private void EndSlotWait(long started, PageSlot? wanted)
+    private void EndSlotWait(SlotWait wait, PageSlot? wanted)
     {
-        var waited = _time.GetElapsedTime(started);
+        var waited = _time.GetElapsedTime(wait.Started);
         lock (_gate)
         {
             _slotWaitTime += waited;
@@ -225,6 +234,7 @@ public sealed partial class PageCache
                 SignalLocked();
             }
         }
+        wait.Span?.Dispose();
         _metrics?.RecordSlotWait(waited);
     }
 }

@@ -44,6 +44,7 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly PageCacheMetrics? _metrics;
     private readonly Telemetry.SpanBudget _uploadSpans;
+    private readonly Telemetry.SpanBudget _slotWaitSpans;
 
     // Completed (and replaced) whenever a slot is freed, filled, released or fails: waiting writers look again.
     private TaskCompletionSource? _changed;
@@ -90,6 +91,8 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
         _metrics = metrics;
         _uploadSpans = new Telemetry.SpanBudget(PageCacheTelemetry.Source, PageCacheTelemetry.PageUploadSpan,
             PageCacheTelemetry.SampledUploads, PageCacheTelemetry.SampledFailures, _time);
+        _slotWaitSpans = new Telemetry.SpanBudget(PageCacheTelemetry.Source, PageCacheTelemetry.SlotWaitSpan,
+            PageCacheTelemetry.SampledSlotWaits, failures: 0, _time);
         Name = name;
         DiskSize = diskSize;
         _pageSize = options.PageSize;

@@ -14,6 +14,12 @@ public sealed class TestMeterFactory : IMeterFactory
         return meter;
     }
 
+    /// <summary>True for a meter this factory made: a test's listener takes only its own component's measurements.</summary>
+    public bool Created(Meter meter)
+    {
+        lock (_meters) return _meters.Contains(meter);
+    }
+
     public void Dispose()
     {
         lock (_meters)
