@@ -12,7 +12,7 @@ namespace RestoreAgents.Hosting;
 /// <summary>
 /// The one OpenTelemetry set-up of both agents: our own sources and meters, ASP.NET Core (incoming gRPC),
 /// HttpClient (outgoing gRPC and storage calls) and the Azure SDK's own spans, W3C trace context, and OTLP export
-/// configured by the standard OTEL_* variables (<see cref="OtlpExport"/>).
+/// configured by the standard OTEL_* variables; none of it without an OTLP endpoint (<see cref="OtlpExport"/>).
 /// </summary>
 public static class AgentTelemetry
 {
@@ -26,9 +26,11 @@ public static class AgentTelemetry
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(serviceName);
+        // Without an endpoint nothing listens: no span is made and no instrument records, at no cost.
+        if (!OtlpExport.IsConfigured(name => builder.Configuration[name])) return builder;
         AppContext.SetSwitch(AzureActivitySourceSwitch, true);
 
-        var otel = builder.Services.AddOpenTelemetry()
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName,
                 serviceVersion: TelemetrySources.VersionOf(typeof(AgentTelemetry))))
             .WithTracing(tracing => tracing
@@ -46,10 +48,8 @@ public static class AgentTelemetry
             {
                 logging.IncludeFormattedMessage = true;
                 logging.IncludeScopes = true;
-            });
-
-        if (OtlpExport.IsConfigured(name => builder.Configuration[name]))
-            otel.UseOtlpExporter();
+            })
+            .UseOtlpExporter();
         return builder;
     }
 }

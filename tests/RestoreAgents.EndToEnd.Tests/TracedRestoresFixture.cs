@@ -1,5 +1,5 @@
 using Azure.Storage.Sas;
-using RestoreAgents.EndToEnd.Tests.Otlp;
+using RestoreAgents.Testing.Otlp;
 using RestoreAgents.Store;
 using RestoreAgents.Testing;
 

@@ -1,4 +1,4 @@
-using RestoreAgents.EndToEnd.Tests.Otlp;
+using RestoreAgents.Testing.Otlp;
 using RestoreAgents.Testing;
 
 namespace RestoreAgents.EndToEnd.Tests;

@@ -1,26 +1,31 @@
 using RestoreAgents.Cloud;
 using RestoreAgents.Testing;
+using RestoreAgents.Testing.Otlp;
 
 namespace RestoreAgents.Bench.Harness;
 
 /// <summary>
 /// The parts that stay up for the whole benchmark, shared by every contender alike: Azurite in memory (the
-/// cloud) and one media agent serving the disk's copy (the backup host).
+/// cloud), one media agent serving the disk's copy (the backup host), and an OTLP receiver.
 /// </summary>
 public sealed class BenchRig : IAsyncDisposable
 {
     public const string Container = "bench";
 
-    private BenchRig(AzuriteFixture azurite, AgentProcess mediaAgent)
+    private BenchRig(AzuriteFixture azurite, AgentProcess mediaAgent, OtlpReceiver otlp)
     {
         Azurite = azurite;
         MediaAgent = mediaAgent;
+        Otlp = otlp;
         Blobs = new StorageAccountClient(new ConnectionStringCredentials(azurite.ConnectionString), CloudOptions)
             .GetContainer(Container);
     }
 
     public AzuriteFixture Azurite { get; }
     public AgentProcess MediaAgent { get; }
+
+    /// <summary>Where a contender that exports telemetry sends it: a collector's stand-in, in the harness process.</summary>
+    public OtlpReceiver Otlp { get; }
 
     /// <summary>Every contender's blob calls retry alike: the data agent's default.</summary>
     public CloudOptions CloudOptions { get; } = new();
@@ -33,7 +38,7 @@ public sealed class BenchRig : IAsyncDisposable
             await azurite.InitializeAsync();
             var mediaAgent = await AgentProcess.StartAsync("RestoreAgents.MediaAgent",
                 $"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning");
-            return new BenchRig(azurite, mediaAgent);
+            return new BenchRig(azurite, mediaAgent, await OtlpReceiver.StartAsync());
         }
         catch
         {
@@ -56,6 +61,7 @@ public sealed class BenchRig : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await MediaAgent.DisposeAsync();
+        await Otlp.DisposeAsync();
         await Azurite.DisposeAsync();
     }
 }

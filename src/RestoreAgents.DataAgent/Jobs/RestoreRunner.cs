@@ -46,7 +46,8 @@ internal sealed class RestoreRunner(
             job.Parent);
         activity?.SetTag(TelemetryAttributes.JobId, job.Id);
         activity?.SetTag(TelemetryAttributes.CopyName, job.Request.CopyName);
-        job.AttachTrace(activity?.TraceId ?? job.Parent.TraceId);
+        // A trace id only when this job's spans are recorded: one a viewer can find.
+        job.AttachTrace(activity is { Recorded: true } ? activity.TraceId : default);
         var cancellationToken = job.CancellationToken;
         var started = time.GetTimestamp();
         job.MarkRunning(time.GetUtcNow());
@@ -84,9 +85,9 @@ internal sealed class RestoreRunner(
             activity?.SetTag(TelemetryAttributes.StagePrefix + name, seconds);
         logger.LogInformation("Restore {Job} took {Wall:F1} s: store {Store:F1} s, network {Network:F1} s, "
             + "cache {Cache:F1} s, cloud upload {Upload:F1} s (slot wait {SlotWait:F1} s, throttled {Throttled:F1} s), "
-            + "verify {Verify:F1} s", job.Id, stages.WallSeconds, stages.StoreReadSeconds, stages.NetworkSeconds,
-            stages.CacheWriteSeconds, stages.CloudUploadSeconds, stages.SlotWaitSeconds, stages.ThrottledSeconds,
-            stages.VerifySeconds);
+            + "verify {Verify:F1} s; trace {Trace}", job.Id, stages.WallSeconds, stages.StoreReadSeconds,
+            stages.NetworkSeconds, stages.CacheWriteSeconds, stages.CloudUploadSeconds, stages.SlotWaitSeconds,
+            stages.ThrottledSeconds, stages.VerifySeconds, job.Snapshot().TraceId is { Length: > 0 } trace ? trace : "none");
         return (outcome.Item1, outcome.Item2, outcome.Item3, stages);
     }
 

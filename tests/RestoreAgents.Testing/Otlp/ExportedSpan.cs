@@ -1,4 +1,4 @@
-namespace RestoreAgents.EndToEnd.Tests.Otlp;
+namespace RestoreAgents.Testing.Otlp;
 
 /// <summary>One span as an exporter sent it: ids in hex, the service (resource service.name) and scope it came from.</summary>
 public sealed record ExportedSpan(

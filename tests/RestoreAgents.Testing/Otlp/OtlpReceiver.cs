@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace RestoreAgents.EndToEnd.Tests.Otlp;
+namespace RestoreAgents.Testing.Otlp;
 
 /// <summary>
 /// An OTLP/HTTP receiver on a free loopback port (Kestrel): the endpoint a process exports to with the standard
