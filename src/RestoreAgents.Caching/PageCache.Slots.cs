@@ -212,12 +212,8 @@ public sealed partial class PageCache
     {
         lock (_gate) _slotWaits++;
         // The first few waits of a cache get a span, so a trace shows one; all of them go into the histogram.
-        var span = _slotWaitSpans.Start();
-        if (span?.Activity is { } activity)
-        {
-            activity.SetTag(Telemetry.TelemetryAttributes.CacheName, Name);
-            activity.SetTag(Telemetry.TelemetryAttributes.PageOffset, page * _pageSize);
-        }
+        var span = _slotWaitSpans.Start(new(Telemetry.TelemetryAttributes.CacheName, Name),
+            new(Telemetry.TelemetryAttributes.PageOffset, page * _pageSize));
         return new SlotWait(_time.GetTimestamp(), span);
     }
 

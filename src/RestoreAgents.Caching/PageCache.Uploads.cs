@@ -105,15 +105,9 @@ public sealed partial class PageCache
         long offset = page * _pageSize;
         long started = _time.GetTimestamp();
         // A few uploads per cache get a span (with the Put Page spans beneath); the rest only the histogram.
-        using var span = _uploadSpans.Start();
-        if (span?.Activity is { } activity)
-        {
-            activity.SetTag(TelemetryAttributes.CacheName, Name);
-            activity.SetTag(TelemetryAttributes.BlobUrl, _blob.Name);
-            activity.SetTag(TelemetryAttributes.PageOffset, offset);
-            activity.SetTag(TelemetryAttributes.PageBytes, length);
-            activity.SetTag(TelemetryAttributes.PageEarlyFlush, early);
-        }
+        using var span = _uploadSpans.Start(new(TelemetryAttributes.CacheName, Name),
+            new(TelemetryAttributes.BlobUrl, _blob.Name), new(TelemetryAttributes.PageOffset, offset),
+            new(TelemetryAttributes.PageBytes, length), new(TelemetryAttributes.PageEarlyFlush, early));
 
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         var outcome = UploadOutcome.SkippedZero;

@@ -24,11 +24,14 @@ public sealed class SpanBudget(ActivitySource source, string operationName, int 
     /// when nobody listens. Dispose it where the operation ends, in the same method (the suppression is an
     /// async-local scope).
     /// </summary>
-    public BudgetedSpan? Start()
+    /// <param name="tags">The span's first tags, there when listeners see it start.</param>
+    public BudgetedSpan? Start(params ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         if (!source.HasListeners()) return null;
         if (Interlocked.Decrement(ref _sampledLeft) >= 0)
-            return new BudgetedSpan(this, source.StartActivity(operationName), null, default);
+            return new BudgetedSpan(this,
+                source.StartActivity(operationName, ActivityKind.Internal, parentContext: default, tags.ToArray()),
+                null, default);
         Interlocked.Increment(ref _unsampled);
         return new BudgetedSpan(this, null, OpenTelemetry.SuppressInstrumentationScope.Begin(), _time.GetUtcNow());
     }

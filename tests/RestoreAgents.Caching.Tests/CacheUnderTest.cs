@@ -47,6 +47,10 @@ internal sealed class CacheUnderTest : IAsyncDisposable
         lock (Expected) data.CopyTo(Expected, offset);
     }
 
+    /// <summary>Completes once a writer starts waiting for one of this cache's slots (its span starts).</summary>
+    public SpanWaiter WatchSlotWait() =>
+        new("RestoreAgents.Caching", "cache.wait_for_slot", Telemetry.TelemetryAttributes.CacheName, Cache.Name);
+
     /// <summary>Bytes of every file in the cache folder now.</summary>
     public long FolderBytes() =>
         new DirectoryInfo(_folder.Path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);

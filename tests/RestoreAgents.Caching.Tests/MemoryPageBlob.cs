@@ -69,7 +69,7 @@ internal sealed class MemoryPageBlob : IPageBlob
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate) _watchers.Add((() => condition(this), reached));
         Notify();
-        return reached.Task.WaitAsync(TestGuard.Timeout);
+        return reached.Task.WaitAsync(HangGuard.Timeout);
     }
 
     public Task WhenWritten(long offset, int times = 1) => When(store => store.WritesAt(offset) >= times);

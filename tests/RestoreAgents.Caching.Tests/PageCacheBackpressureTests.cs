@@ -14,15 +14,16 @@ public sealed class PageCacheBackpressureTests
         await test.Store.When(store => store.WritesStarted == 2);
 
         var third = TestBytes.NonZero(Page, seed: 3);
+        using var slotWait = test.WatchSlotWait();
         var pending = test.Cache.WriteAsync(2 * Page, third).AsTask();
-        await TestGuard.Until(() => test.Cache.Statistics.SlotWaits == 1, "the third write waits for a slot");
+        await slotWait.Started;
 
         Assert.False(pending.IsCompleted, "the write finished although every slot was busy uploading");
         Assert.Equal(2, test.Cache.Statistics.SlotsInUse);
         Assert.Empty(test.Store.Calls);
 
         test.Store.ReleaseWrites();
-        await pending.WaitAsync(TestGuard.Timeout);
+        await pending.WaitAsync(HangGuard.Timeout);
         third.CopyTo(test.Expected, 2 * Page);
         await test.Cache.FlushAsync();
 
@@ -43,18 +44,19 @@ public sealed class PageCacheBackpressureTests
 
         var second = TestBytes.NonZero(Page, seed: 5);
         Exception? failure = null;
+        using var slotWait = test.WatchSlotWait();
         var writer = new Thread(() =>
         {
             try { test.Cache.Write(Page, second); }
             catch (Exception e) { failure = e; }
         }) { IsBackground = true, Name = "fuse-like writer" };
         writer.Start();
-        await TestGuard.Until(() => test.Cache.Statistics.SlotWaits == 1, "the blocking write waits for a slot");
+        await slotWait.Started;
 
         Assert.True(writer.IsAlive, "the blocking write returned although the only slot was busy uploading");
 
         test.Store.ReleaseWrites();
-        Assert.True(writer.Join(TestGuard.Timeout), "the blocking write never returned");
+        Assert.True(writer.Join(HangGuard.Timeout), "the blocking write never returned");
         Assert.Null(failure);
         second.CopyTo(test.Expected, Page);
         await test.Cache.FlushAsync();
@@ -70,12 +72,13 @@ public sealed class PageCacheBackpressureTests
         await test.Store.When(store => store.WritesStarted == 1);
 
         var patch = TestBytes.NonZero(10, seed: 7);
+        using var slotWait = test.WatchSlotWait();
         var pending = test.Cache.WriteAsync(100, patch).AsTask();
-        await TestGuard.Until(() => test.Cache.Statistics.SlotWaits == 1, "the write waits for the page's upload");
+        await slotWait.Started;
         Assert.False(pending.IsCompleted, "the write changed a page while it was being uploaded");
 
         test.Store.ReleaseWrites();
-        await pending.WaitAsync(TestGuard.Timeout);
+        await pending.WaitAsync(HangGuard.Timeout);
         patch.CopyTo(test.Expected, 100);
         await test.Store.WhenWritten(0, times: 2); // full again, so up again at once
 

@@ -30,7 +30,7 @@ public sealed class PageCacheConcurrencyTests
         }) { IsBackground = true }).ToList();
         writers.ForEach(w => w.Start());
         foreach (var writer in writers)
-            Assert.True(writer.Join(TestGuard.Timeout), "a writer thread never finished");
+            Assert.True(writer.Join(HangGuard.Timeout), "a writer thread never finished");
         await test.Cache.FlushAsync();
 
         Assert.Empty(failures);

@@ -83,7 +83,7 @@ public sealed class PageCachePropertyTests
         {
             for (int i = 0; i < 3; i++) await test.Cache.FlushAsync();
         });
-        await Task.WhenAll(writers.Append(flusher)).WaitAsync(TestGuard.Timeout);
+        await Task.WhenAll(writers.Append(flusher)).WaitAsync(HangGuard.Timeout);
         await test.Cache.FlushAsync();
 
         Assert.Equal(reference, test.Store.Contents());

@@ -61,7 +61,7 @@ public sealed class PageCacheSynchronousTests
         Assert.True(flusher.IsAlive, "the blocking flush returned while the blob still held the page back");
         Assert.Empty(test.Store.Calls);
         test.Store.ReleaseWrites();
-        Assert.True(flusher.Join(TestGuard.Timeout), "the blocking flush never returned");
+        Assert.True(flusher.Join(HangGuard.Timeout), "the blocking flush never returned");
         Assert.Null(failure);
         test.AssertStoreHoldsExpected();
     }

@@ -169,10 +169,11 @@ public sealed class PageCacheTelemetryTests
         await test.WriteAsync(0, TestBytes.NonZero(Page, seed: 2));
         Assert.Empty(spans.Named("cache.wait_for_slot"));
 
+        using var slotWait = test.WatchSlotWait();
         var waiting = test.WriteAsync(Page, TestBytes.NonZero(Page, seed: 3));
-        await TestGuard.Until(() => test.Cache.Statistics.SlotWaits == 1, "the writer waits");
+        await slotWait.Started;
         test.Store.ReleaseWrites();
-        await waiting.WaitAsync(TestGuard.Timeout);
+        await waiting.WaitAsync(HangGuard.Timeout);
         await test.Cache.FlushAsync();
 
         var wait = Assert.Single(spans.Named("cache.wait_for_slot"));

@@ -18,7 +18,8 @@ public sealed class PageCacheUploadTests
 
         Assert.Equal([new StoreCall(StoreCallKind.Write, Page, Page)], test.Store.Calls);
         Assert.Equal(data, test.Store.Contents()[Page..(2 * Page)]);
-        await TestGuard.Until(() => test.Cache.Statistics.PagesUploaded == 1, "the upload is counted");
+        await test.Cache.FlushAsync(); // returns once no upload is in flight, each counted
+        Assert.Equal(1, test.Cache.Statistics.PagesUploaded);
         Assert.Equal(Page, test.Cache.Statistics.BytesUploaded);
     }
 
@@ -253,11 +254,12 @@ public sealed class PageCacheUploadTests
         test.Store.HoldWrites();
         await test.WriteAsync(0, TestBytes.NonZero(Page, seed: 30));
 
+        using var slotWait = test.WatchSlotWait();
         var waiting = test.Cache.WriteAsync(Page, TestBytes.NonZero(10, seed: 31)).AsTask();
-        await TestGuard.Until(() => test.Cache.Statistics.SlotWaits == 1, "the writer waits for the slot");
+        await slotWait.Started;
         test.Store.ReleaseWrites();
 
-        var e = await Assert.ThrowsAsync<PageUploadException>(() => waiting.WaitAsync(TestGuard.Timeout));
+        var e = await Assert.ThrowsAsync<PageUploadException>(() => waiting.WaitAsync(HangGuard.Timeout));
         Assert.Equal(0, e.PageOffset);
     }
 

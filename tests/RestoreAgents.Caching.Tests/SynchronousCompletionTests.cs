@@ -34,7 +34,7 @@ public sealed class SynchronousCompletionTests
             Assert.Throws<InvalidOperationException>(() => new ValueTask(pending.Task).EnsureCompleted()),
             Assert.Throws<InvalidOperationException>(() => pending.Task.EnsureCompleted()),
         });
-        var failures = await calls.WaitAsync(TestGuard.Timeout);
+        var failures = await calls.WaitAsync(HangGuard.Timeout);
 
         Assert.All(failures, e => Assert.Contains("did not complete synchronously", e.Message));
         Assert.False(pending.Task.IsCompleted);

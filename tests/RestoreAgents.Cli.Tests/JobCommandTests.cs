@@ -152,9 +152,9 @@ public sealed class JobCommandTests : IAsyncLifetime
         var run = new CliRun { CancellationToken = interrupt.Token };
 
         var watching = run.RunAsync("watch", "--data-agent", _agent.Url, FakeDataAgent.JobId);
-        await _agent.DataAgent.WatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await HangGuard.Within(_agent.DataAgent.WatchStarted.Task, "restorectl watch to watch the job");
         await interrupt.CancelAsync();
-        var result = await watching.WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await HangGuard.Within(watching, "restorectl watch to exit once interrupted");
 
         Assert.Equal(ExitCodes.Interrupted, result.ExitCode);
         Assert.Contains($"job {FakeDataAgent.JobId} keeps running", Assert.Single(result.ErrorLines));

@@ -144,9 +144,9 @@ public sealed class RestoreCommandTests : IAsyncLifetime
         var run = new CliRun { CancellationToken = interrupt.Token };
 
         var running = run.RunAsync(Restore());
-        await _agent.DataAgent.WatchStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await HangGuard.Within(_agent.DataAgent.WatchStarted.Task, "restorectl restore to watch the job");
         await interrupt.CancelAsync();
-        var result = await running.WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await HangGuard.Within(running, "restorectl restore to exit once interrupted");
 
         Assert.Equal(ExitCodes.Interrupted, result.ExitCode);
         var line = Assert.Single(result.ErrorLines);

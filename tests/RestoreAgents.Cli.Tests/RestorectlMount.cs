@@ -10,8 +10,6 @@ namespace RestoreAgents.Cli.Tests;
 /// </summary>
 internal sealed class RestorectlMount : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _error = new();
@@ -46,12 +44,22 @@ internal sealed class RestorectlMount : IAsyncDisposable
             start.ArgumentList.Add(argument);
         var mount = new RestorectlMount(Process.Start(start)!, mountPoint);
         mount.Listen();
-        var ready = await Task.WhenAny(mount._mounted.Task, mount._process.WaitForExitAsync(), Task.Delay(Patience));
+        Task ready;
+        try
+        {
+            ready = await HangGuard.Within(Task.WhenAny(mount._mounted.Task, mount._process.WaitForExitAsync()),
+                "restorectl mount's 'mounted container' line");
+        }
+        catch (TimeoutException e)
+        {
+            await mount.DisposeAsync();
+            throw new TimeoutException($"{e.Message}: {mount.Output.Trim()} {mount.Error.Trim()}", e);
+        }
         if (ready != mount._mounted.Task)
         {
             await mount.DisposeAsync();
             throw new InvalidOperationException(
-                $"restorectl mount did not mount: {mount.Output.Trim()} {mount.Error.Trim()}");
+                $"restorectl mount exited without mounting: {mount.Output.Trim()} {mount.Error.Trim()}");
         }
         return mount;
     }
@@ -66,7 +74,7 @@ internal sealed class RestorectlMount : IAsyncDisposable
     /// <summary>Waits for the process to end by itself.</summary>
     public async Task<int> ExitCodeAsync()
     {
-        await _process.WaitForExitAsync().WaitAsync(Patience);
+        await HangGuard.Within(_process.WaitForExitAsync(), "restorectl mount to exit");
         _process.WaitForExit(); // lets the last output lines arrive
         return _process.ExitCode;
     }

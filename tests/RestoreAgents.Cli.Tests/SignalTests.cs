@@ -26,11 +26,11 @@ public sealed class SignalTests
         {
             var stderr = process.StandardError.ReadToEndAsync();
             // The first progress line means the watch is running and the signal handlers are in place.
-            var firstLine = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            var firstLine = await HangGuard.Within(process.StandardOutput.ReadLineAsync(), "restorectl watch's first line");
             Assert.Contains("running", firstLine);
 
             await ProcessRunner.RunCheckedAsync("kill", $"-{signal}", process.Id.ToString());
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            await HangGuard.Within(process.WaitForExitAsync(), $"restorectl watch to exit on SIG{signal}");
 
             Assert.Equal(ExitCodes.Interrupted, process.ExitCode);
             var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));

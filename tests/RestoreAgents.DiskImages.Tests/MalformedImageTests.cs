@@ -25,6 +25,20 @@ public sealed class MalformedImageTests(Ext4DiskFixture disk) : IClassFixture<Ex
         Assert.Contains("checksum", message);
     }
 
+    [Theory]
+    [InlineData(0u)] // "none"
+    [InlineData(1u)] // reserved (deprecated)
+    [InlineData(6u)] // reserved
+    public async Task VhdFooter_OfADiskTypeBackupDoesNotRead_IsRefusedAtTheDiskTypeField(uint diskType)
+    {
+        var vhd = await VariantAsync("vhd-fixed");
+        var footer = new FileInfo(vhd).Length - 512;
+        SetVhdDiskType(vhd, footer, diskType);
+
+        var message = await ImageReading.AssertFailsAsync<UnsupportedDiskImageException>(vhd, vhd, footer + 60);
+        Assert.Contains($"its VHD disk type is {diskType}", message);
+    }
+
     [Fact]
     public async Task VhdDynamicHeader_WithABadChecksum_IsDamagedAtItsChecksum()
     {
@@ -155,6 +169,19 @@ public sealed class MalformedImageTests(Ext4DiskFixture disk) : IClassFixture<Ex
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
         var value = ImageDamage.Read(file, offset, 1)[0];
         ImageDamage.Write(file, offset, [(byte)(value ^ 0x5a)]);
+    }
+
+    // The VHD footer's disk type (offset 60, big-endian) and its checksum (offset 64: the one's complement of the
+    // sum of the footer's bytes, the checksum field counted as zero), as the specification defines them.
+    private static void SetVhdDiskType(string path, long footer, uint diskType)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        ImageDamage.WriteUInt32(file, footer + 60, diskType, bigEndian: true);
+        var bytes = ImageDamage.Read(file, footer, 512);
+        uint sum = 0;
+        for (var i = 0; i < 512; i++)
+            if (i is < 64 or >= 68) sum += bytes[i];
+        ImageDamage.WriteUInt32(file, footer + 64, ~sum, bigEndian: true);
     }
 
     // The first grain of a sparse VMDK: grain directory (header field 56), its first table, its first used entry.

@@ -25,6 +25,9 @@ public sealed class AgentsFixture : IAsyncLifetime
     public Uri MediaAgentUrl { get; private set; } = null!;
     public Uri DataAgentUrl { get; private set; } = null!;
 
+    /// <summary>The data agent's services, to look inside it (its pseudo-disk's statistics).</summary>
+    public IServiceProvider DataAgentServices => _dataAgent!.Services;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(StorePath);

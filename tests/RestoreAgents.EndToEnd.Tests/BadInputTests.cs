@@ -51,25 +51,38 @@ public sealed class BadInputTests(AgentsFixture agents)
     }
 
     [Fact]
-    public async Task StartRestore_UnreachableMediaAgent_FailsWithUnavailableNamingTheAddress()
+    public async Task StartRestore_UnreachableMediaAgent_FailsWithUnavailableNamingTheAddress_AndStartsNoJob()
     {
-        var request = _driver.Request("anything", "x.vhd", MiB, 4 * MiB);
+        var request = _driver.Request("copy-of-an-unreachable-agent", "x.vhd", MiB, 4 * MiB);
         request.MediaAgentUrl = $"http://127.0.0.1:{FreePort.Next()}";
 
         var error = await StartFailsAsync(request);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Contains(request.MediaAgentUrl, error.Status.Detail);
+        using var channel = agents.DataAgentChannel();
+        var jobs = await new Protocol.V1.DataAgent.DataAgentClient(channel).ListRestoresAsync(new ListRestoresRequest());
+        Assert.DoesNotContain(jobs.Jobs, job => job.CopyName == request.CopyName);
         await AssertDataAgentStillServesAsync();
     }
 
+    /// <summary>
+    /// The media agent finds a chunk that fails its SHA-256 and ends the stream with DataLoss naming the offset; the
+    /// job fails with the media agent's words, and keeps what arrived before: the two blocks in front of the damage
+    /// sit in a 4 MiB page that never filled, so only the upload of the cached pages after the failure puts them
+    /// (in fuse mode closing the disk's file uploads them too; direct mode has only that upload).
+    /// </summary>
     [Requires(RealPart.Fuse)]
-    [Fact]
-    public async Task Restore_CorruptChunkInTheStore_FailsNamingTheOffsetAndKeepsServing()
+    [Theory]
+    [InlineData("fuse", 7)]
+    [InlineData("direct", 8)]
+    public async Task Restore_ChunkFailingItsHashInTheStore_FailsWithDataLossNamingTheOffset_AndKeepsWhatArrived(
+        string mode, int seed)
     {
-        var image = Path.Combine(agents.WorkPath, "corrupt.raw");
-        await TestDiskImage.CreateAsync(image, 8L * MiB, seed: 7, dataFraction: 1.0);
-        await _driver.BackupAsync(image, "corrupt");
+        var copy = $"damaged-store-{mode}";
+        var image = Path.Combine(agents.WorkPath, $"{copy}.raw");
+        await TestDiskImage.CreateAsync(image, 8L * MiB, seed, dataFraction: 1.0);
+        await _driver.BackupAsync(image, copy);
         // Damage the chunk of the disk's third block (offset 2 MiB): chunks are named by their SHA-256.
         var block = new byte[MiB];
         await using (var source = File.OpenRead(image))
@@ -83,18 +96,32 @@ public sealed class BadInputTests(AgentsFixture agents)
         var bytes = await File.ReadAllBytesAsync(chunk);
         bytes[bytes.Length / 2] ^= 0xFF;
         await File.WriteAllBytesAsync(chunk, bytes);
+        var cause = $"copy '{copy}' is corrupt at disk offset {2 * MiB}: chunk {chunkId} fails its SHA-256 check";
 
-        var result = await _driver.RestoreAsync(_driver.Request("corrupt", "corrupt.vhd", MiB, 2 * MiB));
+        using (var channel = agents.MediaAgentChannel())
+        {
+            using var stream = new Protocol.V1.MediaAgent.MediaAgentClient(channel)
+                .StreamBlocks(new StreamBlocksRequest { CopyName = copy });
+            var refused = await Assert.ThrowsAsync<RpcException>(
+                async () => await stream.ResponseStream.ReadAllAsync().CountAsync());
+            Assert.Equal(StatusCode.DataLoss, refused.StatusCode);
+            Assert.Equal(cause, refused.Status.Detail);
+        }
+
+        using var folder = new TempDirectory($"damaged-store-{mode}");
+        await using var dataAgent = await agents.StartDataAgentAsync(folder.Combine("cache"),
+            $"--DataAgent:PseudoDisk={mode}", $"--DataAgent:MountPath={folder.Combine("mount")}");
+        var result = await _driver.RestoreAsync(_driver.Request(copy, $"{copy}.vhd", 4 * MiB, 4 * MiB),
+            new Uri(dataAgent.Urls.Single()));
 
         Assert.Equal(RestoreState.Failed, result.State);
-        Assert.Contains("corrupt", result.Error);
-        Assert.Contains((2 * MiB).ToString(), result.Error);
-        Assert.True(result.BytesRestored >= 2 * MiB, "the blocks before the damage were restored");
-        // What arrived before the damage is in the blob, not thrown away with the cache.
-        var blob = await File.ReadAllBytesAsync(await _driver.DownloadAsync("corrupt.vhd"));
+        Assert.Contains(cause, result.Error);
+        Assert.Equal(2ul * MiB, result.BytesRestored);
+        var blob = await File.ReadAllBytesAsync(await _driver.DownloadAsync($"{copy}.vhd"));
         var original = await File.ReadAllBytesAsync(image);
         Assert.True(blob.AsSpan(0, 2 * (int)MiB).SequenceEqual(original.AsSpan(0, 2 * (int)MiB)),
-            "the two blocks before the corrupt one are not in the blob");
+            "the two blocks before the damaged one are not in the blob");
+        Assert.True(blob.AsSpan(2 * (int)MiB).IndexOfAnyExcept((byte)0) < 0, "the blob holds data from the damage on");
         await AssertDataAgentStillServesAsync();
     }
 

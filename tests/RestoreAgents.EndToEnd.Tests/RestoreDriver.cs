@@ -16,13 +16,18 @@ internal sealed class RestoreDriver(AgentsFixture agents)
             CancellationToken.None);
     }
 
-    public StartRestoreRequest Request(string copyName, string blobName, uint pageSize, ulong cacheSize) => new()
+    /// <summary>
+    /// The one place tests build a restore request: from the fixture's media agent into Azurite, unless the test
+    /// names another media agent (a scripted one) or another way to the blob service (a fault proxy).
+    /// </summary>
+    public StartRestoreRequest Request(string copyName, string blobName, uint pageSize, ulong cacheSize,
+        Uri? mediaAgent = null, string? storageConnectionString = null) => new()
     {
-        MediaAgentUrl = agents.MediaAgentUrl.ToString(),
+        MediaAgentUrl = (mediaAgent ?? agents.MediaAgentUrl).ToString(),
         CopyName = copyName,
         Destination = new PageBlobDestination
         {
-            ConnectionString = agents.Azurite.ConnectionString,
+            ConnectionString = storageConnectionString ?? agents.Azurite.ConnectionString,
             Container = "restores",
             BlobName = blobName,
         },

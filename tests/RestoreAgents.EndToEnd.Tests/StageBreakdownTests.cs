@@ -32,6 +32,37 @@ public sealed class StageBreakdownTests(AgentsFixture agents)
         Assert.Equal("store read", Slowest(stages));
     }
 
+    [Fact]
+    public async Task Restore_IntoASlowCloud_NamesTheCloudUploadAsItsSlowestStage_WithTheThrottledShare()
+    {
+        var driver = new RestoreDriver(agents);
+        var image = Path.Combine(agents.WorkPath, "slow-upload.raw");
+        await TestDiskImage.CreateAsync(image, 8L * MiB, seed: 32, dataFraction: 1.0);
+        await driver.BackupAsync(image, "slow-upload");
+        await using var proxy = await CloudFaultProxy.StartAsync(agents.Azurite.BlobEndpoint);
+        // The first three Put Pages are throttled once each; every try that gets through takes 400 ms more.
+        var throttled = proxy.Add(new CloudFaultRule
+        {
+            Fault = CloudFault.ServerBusy, Blob = "slow-upload.vhd", Times = 3,
+            RetryAfter = TimeSpan.FromMilliseconds(300),
+        });
+        proxy.Add(new CloudFaultRule
+        {
+            Fault = CloudFault.Stall, Blob = "slow-upload.vhd", StallFor = TimeSpan.FromMilliseconds(400),
+        });
+
+        var result = await driver.RestoreAsync(driver.Request("slow-upload", "slow-upload.vhd", MiB, 2 * MiB,
+            storageConnectionString: AzuriteFixture.ConnectionStringTo(proxy.BlobEndpoint)));
+
+        Assert.True(result.State == RestoreState.Completed, result.Error);
+        Assert.Equal(3, throttled.Applied);
+        var stages = result.Stages;
+        Assert.NotNull(stages);
+        Assert.Equal("cloud upload", Slowest(stages));
+        Assert.True(stages.SlotWaitSeconds > 0, "no write waited for a slot, with two slots and slow uploads");
+        Assert.InRange(stages.ThrottledSeconds, 0.01, stages.CloudUploadSeconds / 2);
+    }
+
     private static string Slowest(StageBreakdown stages) => new Dictionary<string, double>
     {
         ["setup"] = stages.SetupSeconds,

@@ -102,8 +102,10 @@ public sealed class PseudoDiskMountTests
         {
             var path = mount.AddDisk("job", "disk.vhd", cache);
 
+            using var slotWait = new SpanWaiter("RestoreAgents.Caching", "cache.wait_for_slot",
+                Telemetry.TelemetryAttributes.CacheName, "backpressure");
             var dd = Tools.DdAsync(source, path);
-            await WaitUntilAsync(() => cache.Statistics.SlotWaits > 0);
+            await slotWait.Started;
             Assert.False(dd.IsCompleted, "dd finished while the store took no page");
             Assert.Equal(0, mount.Statistics.Failures);
             slowStore.Open();
@@ -353,7 +355,7 @@ public sealed class PseudoDiskMountTests
         {
             disposing = mount.DisposeAsync().AsTask();
             // Detached at once: the path no longer leads into the pseudo-disk while the file is still open.
-            await WaitUntilAsync(() => MountTable.Find(mountPath) is null);
+            await MountTableChanges.WaitUntilAsync(() => MountTable.Find(mountPath) is null, "the busy mount's detach");
             RandomAccess.Write(open, Bytes.Random(512, seed: 24), 0);
         }
         finally
@@ -361,7 +363,7 @@ public sealed class PseudoDiskMountTests
             open.Dispose();
         }
 
-        await disposing.WaitAsync(TimeSpan.FromSeconds(20));
+        await HangGuard.Within(disposing, "the detached mount to finish once its last file closed");
         Assert.Equal(Bytes.Random(512, seed: 24), Bytes.ReadRange(disk.StorePath, 0, 512));
     }
 
@@ -396,11 +398,5 @@ public sealed class PseudoDiskMountTests
             Thread.Sleep(1);
         }
         return largest;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (int i = 0; i < 200 && !condition(); i++) await Task.Delay(50);
-        Assert.True(condition(), "the condition did not hold within 10 s");
     }
 }

@@ -25,7 +25,7 @@ public sealed class StaleMountTests
         {
             try
             {
-                var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                var line = await HangGuard.Within(child.StandardOutput.ReadLineAsync(), "the mount process's first line");
                 Assert.True(line?.StartsWith("mounted ", StringComparison.Ordinal) == true,
                     $"the mount process said '{line}': {await ReadErrorsAsync(child)}");
                 Assert.True(File.Exists(line!["mounted ".Length..]));

@@ -1,19 +1,18 @@
 using System.Diagnostics;
 using System.Text;
-using Grpc.Health.V1;
-using Grpc.Net.Client;
 
 namespace RestoreAgents.Testing;
 
 /// <summary>
 /// An agent as the operator runs it: its own build (the caller's configuration) in a process of its own, on a
-/// free loopback port, started once its health service answers. For what an in-process host cannot show: a
+/// free loopback port, started once Kestrel says it listens. For what an in-process host cannot show: a
 /// SIGKILL, the process's own memory high-water mark. Its output is kept for failure messages.
 /// </summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AgentProcess(Process process, Uri url)
     {
@@ -36,21 +35,29 @@ public sealed class AgentProcess : IAsyncDisposable
 
     /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
     /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
-    public static async Task<AgentProcess> StartAsync(string project, params string[] settings)
+    public static Task<AgentProcess> StartAsync(string project, params string[] settings) =>
+        StartAsync([], project, settings);
+
+    /// <param name="prefix">A command that runs the agent's command, e.g. <see cref="HostWithout.PrefixAsync"/>'s.</param>
+    /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
+    /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
+    public static async Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, string project,
+        params string[] settings)
     {
         var dll = Path.Combine(RepoPaths.Root, "src", project, "bin", CallerConfiguration(), "net10.0", project + ".dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build {project} first");
         var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var start = new ProcessStartInfo("dotnet")
+        string[] command = [.. prefix, "dotnet", dll, "--urls", url.ToString(), .. settings];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])[dll, "--urls", url.ToString(), .. settings])
+        foreach (var argument in command[1..])
             start.ArgumentList.Add(argument);
         var agent = new AgentProcess(Process.Start(start)!, url);
-        await agent.WaitUntilServingAsync(project);
+        await agent.WaitUntilListeningAsync(project);
         return agent;
     }
 
@@ -83,25 +90,21 @@ public sealed class AgentProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task WaitUntilServingAsync(string project)
+    /// <summary>Until the host's "Now listening on:" line (Microsoft.Hosting.Lifetime) or the process's exit.</summary>
+    private async Task WaitUntilListeningAsync(string project)
     {
-        using var channel = GrpcChannel.ForAddress(Url);
-        var health = new Health.HealthClient(channel);
-        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60);)
+        var exited = _process.WaitForExitAsync();
+        Task first;
+        try
         {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"{project} exited with {_process.ExitCode}:\n{Output}");
-            try
-            {
-                await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                return;
-            }
-            catch (Grpc.Core.RpcException)
-            {
-                await Task.Delay(100);
-            }
+            first = await HangGuard.Within(Task.WhenAny(_listening.Task, exited), $"{project} to listen at {Url}");
         }
-        throw new TimeoutException($"{project} did not serve at {Url} within 60 s:\n{Output}");
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}:\n{Output}", e);
+        }
+        if (first == exited)
+            throw new InvalidOperationException($"{project} exited with {_process.ExitCode} before it listened:\n{Output}");
     }
 
     /// <summary>Debug or Release: the folder the calling program was built into (bin/CONFIGURATION/net10.0).</summary>
@@ -112,5 +115,6 @@ public sealed class AgentProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
+        if (line.Contains("Now listening on: ", StringComparison.Ordinal)) _listening.TrySetResult();
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace RestoreAgents.Testing;
 
@@ -16,6 +15,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     private Process? _process;
     private readonly System.Text.StringBuilder _output = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Port { get; private set; }
 
@@ -24,8 +24,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public string BlobEndpoint => $"http://127.0.0.1:{Port}/{AccountName}";
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+    public string ConnectionString => ConnectionStringTo(BlobEndpoint);
+
+    /// <summary>The account's connection string with another blob endpoint, e.g. a <see cref="CloudFaultProxy"/> before it.</summary>
+    public static string ConnectionStringTo(string blobEndpoint) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={blobEndpoint};";
 
     public async Task InitializeAsync()
     {
@@ -48,28 +51,30 @@ public sealed class AzuriteFixture : IAsyncLifetime
                  })
             startInfo.ArgumentList.Add(argument);
         _process = Process.Start(startInfo)!;
-        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        var exited = _process.WaitForExitAsync();
+        Task first;
+        try
         {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"Azurite exited with {_process.ExitCode}: {Output}");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
+            first = await HangGuard.Within(Task.WhenAny(_listening.Task, exited), $"Azurite to listen on 127.0.0.1:{Port}");
         }
-        throw new TimeoutException($"Azurite did not listen on 127.0.0.1:{Port} within 60 s: {Output}");
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}: {Output}", e);
+        }
+        if (first == exited) throw new InvalidOperationException($"Azurite exited with {_process.ExitCode}: {Output}");
+    }
+
+    /// <summary>Keeps the line; Azurite prints "... successfully listens on ..." once its server has started.</summary>
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+        if (line.Contains("successfully listens on", StringComparison.Ordinal)) _listening.TrySetResult();
     }
 
     public string Output { get { lock (_output) return _output.ToString(); } }

@@ -9,7 +9,7 @@ public sealed class FixedVhdFooterTests
     [InlineData(1L << 20)]
     [InlineData(5L << 20)]
     [InlineData(1L << 30)]
-        public async Task Footer_MatchesQemuImgsFixedVhd_GeometryAndChecksum(long size)
+    public async Task Footer_MatchesQemuImgsFixedVhd_SizeGeometryAndDiskType(long size)
     {
         using var folder = new TempDirectory();
         var path = folder.Combine("qemu.vhd");
@@ -27,7 +27,9 @@ public sealed class FixedVhdFooterTests
 
         Assert.Equal(parsed.CurrentSize, ours.CurrentSize);
         Assert.Equal(parsed.Geometry, ours.Geometry);
-        Assert.Equal(VhdFooter.FixedDiskType, ours.DiskType);
+        // Disk type 2 (fixed) by the specification, as qemu-img writes it: not merely whatever the constant says.
+        Assert.Equal(2u, parsed.DiskType);
+        Assert.Equal(parsed.DiskType, ours.DiskType);
     }
 
     [Requires(RealPart.QemuImg)]

@@ -23,6 +23,9 @@ internal sealed class FuseRestoreDiskFactory(IOptions<DataAgentOptions> options,
     /// <summary>Why the last try to mount failed; null once mounted (or before the first try).</summary>
     public string? MountProblem => _mountProblem;
 
+    /// <summary>What the mounted pseudo-disk has served (null before it is mounted): tests see the writes go through it.</summary>
+    internal PseudoDiskStatistics? Statistics => _mount?.Statistics;
+
     public async ValueTask<IRestoreDisk> CreateAsync(RestoreJob job, PageCache cache,
         CancellationToken cancellationToken)
     {

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.IO.Hashing;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RestoreAgents.Protocol.V1;
+
+namespace RestoreAgents.EndToEnd.Tests;
+
+/// <summary>
+/// A media agent on Kestrel (HTTP/2 on a free loopback port) that streams exactly the blocks a test scripts,
+/// to show what the data agent's client does with what a real media agent never sends: a block whose checksum
+/// is wrong, a block out of order or past the disk. A fake on purpose: the data agent is what is under test.
+/// </summary>
+internal sealed class ScriptedMediaAgent : IAsyncDisposable
+{
+    private readonly Copies _copies;
+    private readonly WebApplication _host;
+
+    private ScriptedMediaAgent(WebApplication host, Copies copies)
+    {
+        _host = host;
+        _copies = copies;
+    }
+
+    public Uri Url => new(_host.Urls.Single());
+
+    public static async Task<ScriptedMediaAgent> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddGrpc();
+        var copies = new Copies();
+        builder.Services.AddSingleton(copies);
+        var host = builder.Build();
+        host.MapGrpcService<Service>();
+        await host.StartAsync();
+        return new ScriptedMediaAgent(host, copies);
+    }
+
+    /// <summary>Serves a copy of <paramref name="disk"/>, described truthfully, whose stream sends <paramref name="blocks"/>.</summary>
+    public void Serve(string name, byte[] disk, IReadOnlyList<Block> blocks)
+    {
+        var copy = new CopyDescription
+        {
+            Name = name,
+            DiskSize = (ulong)disk.Length,
+            BlockSize = 1024 * 1024,
+            AllocatedBytes = (ulong)disk.Length,
+            SourceFormat = "raw",
+            DiskSha256 = Convert.ToHexStringLower(SHA256.HashData(disk)),
+        };
+        copy.Allocated.Add(new Extent { Offset = 0, Length = (ulong)disk.Length });
+        _copies[name] = (copy, blocks);
+    }
+
+    /// <summary>The disk's bytes as a real media agent sends them: 64 KiB pieces in order, each with its checksum.</summary>
+    public static List<Block> Pieces(byte[] disk, int pieceSize = 64 * 1024)
+    {
+        var blocks = new List<Block>();
+        for (var offset = 0; offset < disk.Length; offset += pieceSize)
+            blocks.Add(Piece(offset, disk.AsSpan(offset, Math.Min(pieceSize, disk.Length - offset))));
+        return blocks;
+    }
+
+    public static Block Piece(long offset, ReadOnlySpan<byte> data) => new()
+    {
+        Offset = (ulong)offset,
+        Data = ByteString.CopyFrom(data),
+        Xxhash3 = XxHash3.HashToUInt64(data),
+    };
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    private sealed class Copies : ConcurrentDictionary<string, (CopyDescription Copy, IReadOnlyList<Block> Blocks)>;
+
+    private sealed class Service(Copies copies) : Protocol.V1.MediaAgent.MediaAgentBase
+    {
+        public override Task<CopyDescription> DescribeCopy(DescribeCopyRequest request, ServerCallContext context) =>
+            Task.FromResult(Find(request.CopyName).Copy);
+
+        public override async Task StreamBlocks(StreamBlocksRequest request, IServerStreamWriter<Block> responseStream,
+            ServerCallContext context)
+        {
+            foreach (var block in Find(request.CopyName).Blocks)
+                await responseStream.WriteAsync(block, context.CancellationToken);
+        }
+
+        private (CopyDescription Copy, IReadOnlyList<Block> Blocks) Find(string name) =>
+            copies.TryGetValue(name, out var copy)
+                ? copy
+                : throw new RpcException(new Status(StatusCode.NotFound, $"copy '{name}' is not scripted"));
+    }
+}

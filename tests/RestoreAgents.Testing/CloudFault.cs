@@ -1,0 +1,20 @@
+namespace RestoreAgents.Testing;
+
+/// <summary>How <see cref="CloudFaultProxy"/> fails a request that a <see cref="CloudFaultRule"/> picks.</summary>
+public enum CloudFault
+{
+    /// <summary>Answers 503 ServerBusy with Retry-After, as a throttling storage account does; nothing is forwarded.</summary>
+    ServerBusy,
+
+    /// <summary>Reads the request, then drops the connection without forwarding or answering.</summary>
+    DropConnection,
+
+    /// <summary>Forwards the request (the service acts on it), then drops the connection instead of answering.</summary>
+    DropAnswer,
+
+    /// <summary>Holds the request for <see cref="CloudFaultRule.StallFor"/> (or until the client gives up), then forwards it.</summary>
+    Stall,
+
+    /// <summary>Flips bit <see cref="CloudFaultRule.BitToFlip"/> of the body, then forwards it: a page damaged on the way.</summary>
+    FlipBit,
+}
