@@ -6,6 +6,8 @@ using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
 using RestoreAgents.Hosting;
+using RestoreAgents.Hosting.Security;
+using RestoreAgents.Security;
 
 namespace RestoreAgents.DataAgent;
 
@@ -15,7 +17,11 @@ public static class DataAgentHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = AgentHost.CreateBuilder(args, DataAgentTelemetry.Name, "cache", CacheHealth.Check,
-            grpc => grpc.Interceptors.Add<RestoreExceptionInterceptor>());
+            AccessRoles.OfDataAgent, grpc =>
+            {
+                grpc.Interceptors.Add<DataAgentAudit>();
+                grpc.Interceptors.Add<RestoreExceptionInterceptor>();
+            });
 
         builder.Services.AddOptions<DataAgentOptions>()
             .BindConfiguration(DataAgentOptions.Section)
@@ -29,9 +35,15 @@ public static class DataAgentHost
         // Not a setting: the storage calls count their throttling answers on the host's meter.
         builder.Services.AddOptions<DataAgentOptions>().PostConfigure<CloudMetrics>(
             (options, cloudMetrics) => options.Cloud.Metrics = cloudMetrics);
-        // One channel per media agent, shared by every job; disposed with the host.
-        builder.Services.AddSingleton(services => new AgentChannels(
-            services.GetRequiredService<IOptions<DataAgentOptions>>().Value.MediaAgentChannels));
+        // One channel per media agent, shared by every job; disposed with the host. It presents the agent's own
+        // certificate (Tls:*) and trusts the same CAs; plaintext media agents only when Tls:AllowPlaintext is on.
+        builder.Services.AddSingleton(services =>
+        {
+            var channels = services.GetRequiredService<IOptions<DataAgentOptions>>().Value.MediaAgentChannels;
+            channels.AllowPlaintext = services.GetRequiredService<IOptions<TlsOptions>>().Value.AllowPlaintext;
+            return new AgentChannels(channels, services.GetService<CertificateSource>(),
+                services.GetRequiredService<TimeProvider>());
+        });
         builder.Services.AddSingleton<DirectRestoreDiskFactory>();
         builder.Services.AddSingleton<FuseRestoreDiskFactory>();
         builder.Services.AddSingleton<IRestoreDiskFactory>(services =>

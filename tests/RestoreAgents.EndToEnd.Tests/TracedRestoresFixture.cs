@@ -17,6 +17,7 @@ public sealed class TracedRestoresFixture : IAsyncLifetime
     public const long LargeDisk = 8 * SmallDisk;
 
     private readonly TempDirectory _root = new("restoreagents-traced");
+    private readonly TestPki _pki = new();
 
     public AzuriteFixture Azurite { get; } = new();
     public OtlpReceiver Receiver { get; private set; } = null!;
@@ -39,9 +40,9 @@ public sealed class TracedRestoresFixture : IAsyncLifetime
             | BlobContainerSasPermissions.Delete | BlobContainerSasPermissions.List);
 
         string[] export = [.. Receiver.ExporterVariables.Select(v => $"--{v.Key}={v.Value}")];
-        await using (var media = await AgentProcess.StartAsync("RestoreAgents.MediaAgent",
+        await using (var media = await AgentProcess.StartAsync("RestoreAgents.MediaAgent", _pki,
                          [$"--MediaAgent:StorePath={store}", .. export]))
-        await using (var data = await AgentProcess.StartAsync("RestoreAgents.DataAgent",
+        await using (var data = await AgentProcess.StartAsync("RestoreAgents.DataAgent", _pki,
                          [$"--DataAgent:CacheDirectory={_root.Combine("cache")}",
                           $"--DataAgent:MountPath={_root.Combine("mount")}", .. export]))
         {
@@ -65,12 +66,20 @@ public sealed class TracedRestoresFixture : IAsyncLifetime
 
     private async Task<TracedRestore> RestoreAsync(Uri dataAgent, Uri mediaAgent, string copy, params string[] destination)
     {
+        // restorectl as an operator runs it: the operator's certificate, the standard OTEL_* variables.
+        var files = _pki.Files(TestPki.Operator);
+        var environment = new Dictionary<string, string>(Receiver.ExporterVariables)
+        {
+            ["RESTOREAGENTS_CERT"] = files.CertificateFile,
+            ["RESTOREAGENTS_KEY"] = files.KeyFile,
+            ["RESTOREAGENTS_CA"] = files.TrustedCaFile,
+        };
         var result = await ProcessRunner.RunAsync("dotnet",
         [
             RestorectlProcess.Path, "restore", "--data-agent", dataAgent.ToString(), "--media-agent",
             mediaAgent.ToString(), "--copy", copy, "--blob", copy + ".vhd", "--page-size", "1MiB", "--cache-size",
             "8MiB", .. destination,
-        ], timeout: TimeSpan.FromMinutes(3), environment: Receiver.ExporterVariables);
+        ], timeout: TimeSpan.FromMinutes(3), environment: environment);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"restorectl restore of {copy} failed:\n{result.Combined}");
         return new TracedRestore(copy, TraceIdIn(result.StandardOutput), result);
@@ -88,6 +97,7 @@ public sealed class TracedRestoresFixture : IAsyncLifetime
     {
         await Receiver.DisposeAsync();
         await Azurite.DisposeAsync();
+        _pki.Dispose();
         _root.Dispose();
     }
 }

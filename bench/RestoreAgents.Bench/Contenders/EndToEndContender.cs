@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Grpc.Core;
-using Grpc.Net.Client;
 using RestoreAgents.Bench.Harness;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Testing;
@@ -20,8 +19,8 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
     public string Name => $"e2e-{pseudoDisk}{(exportTelemetry ? "-otlp" : "")}";
 
     public string Description => (pseudoDisk == "fuse"
-        ? "media agent → gRPC → data agent writing through its FUSE pseudo-disk file → page cache → Put Page"
-        : "media agent → gRPC → data agent writing straight into its page cache → Put Page")
+        ? "media agent → gRPC over mutual TLS → data agent writing through its FUSE pseudo-disk file → page cache → Put Page"
+        : "media agent → gRPC over mutual TLS → data agent writing straight into its page cache → Put Page")
         + (exportTelemetry
             ? "; the data agent traces and measures, exporting spans, metrics and logs over OTLP/HTTP to a receiver "
               + "in the harness (the standard OTEL_* settings)"
@@ -32,7 +31,7 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
         var cacheFolder = slot.Combine("cache");
         Directory.CreateDirectory(cacheFolder);
         string[] telemetry = exportTelemetry ? [.. rig.Otlp.ExporterVariables.Select(v => $"--{v.Key}={v.Value}")] : [];
-        await using var agent = await AgentProcess.StartAsync("RestoreAgents.DataAgent",
+        await using var agent = await AgentProcess.StartAsync("RestoreAgents.DataAgent", rig.Pki,
         [
             $"--DataAgent:CacheDirectory={cacheFolder}",
             $"--DataAgent:PseudoDisk={pseudoDisk}",
@@ -44,7 +43,7 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             .. telemetry,
         ]);
 
-        using var channel = GrpcChannel.ForAddress(agent.Url);
+        using var channel = rig.Pki.Channel(agent.Url, TestPki.Operator);
         var client = new DataAgent.DataAgentClient(channel);
         var request = new StartRestoreRequest
         {

@@ -12,10 +12,11 @@ public sealed class BenchRig : IAsyncDisposable
 {
     public const string Container = "bench";
 
-    private BenchRig(AzuriteFixture azurite, AgentProcess mediaAgent, OtlpReceiver otlp)
+    private BenchRig(AzuriteFixture azurite, AgentProcess mediaAgent, TestPki pki, OtlpReceiver otlp)
     {
         Azurite = azurite;
         MediaAgent = mediaAgent;
+        Pki = pki;
         Otlp = otlp;
         Blobs = new StorageAccountClient(new ConnectionStringCredentials(azurite.ConnectionString), CloudOptions)
             .GetContainer(Container);
@@ -23,6 +24,9 @@ public sealed class BenchRig : IAsyncDisposable
 
     public AzuriteFixture Azurite { get; }
     public AgentProcess MediaAgent { get; }
+
+    /// <summary>The throwaway CA of the run: every agent and the harness talk mutual TLS, as in production.</summary>
+    public TestPki Pki { get; }
 
     /// <summary>Where a contender that exports telemetry sends it: a collector's stand-in, in the harness process.</summary>
     public OtlpReceiver Otlp { get; }
@@ -33,16 +37,18 @@ public sealed class BenchRig : IAsyncDisposable
     public static async Task<BenchRig> StartAsync(SourceDisk disk)
     {
         var azurite = new AzuriteFixture();
+        var pki = new TestPki();
         try
         {
             await azurite.InitializeAsync();
-            var mediaAgent = await AgentProcess.StartAsync("RestoreAgents.MediaAgent",
+            var mediaAgent = await AgentProcess.StartAsync("RestoreAgents.MediaAgent", pki,
                 $"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning");
-            return new BenchRig(azurite, mediaAgent, await OtlpReceiver.StartAsync());
+            return new BenchRig(azurite, mediaAgent, pki, await OtlpReceiver.StartAsync());
         }
         catch
         {
             await azurite.DisposeAsync();
+            pki.Dispose();
             throw;
         }
     }
@@ -63,5 +69,6 @@ public sealed class BenchRig : IAsyncDisposable
         await MediaAgent.DisposeAsync();
         await Otlp.DisposeAsync();
         await Azurite.DisposeAsync();
+        Pki.Dispose();
     }
 }

@@ -23,15 +23,19 @@ internal sealed class RestoreJob
     private StageBreakdown? _stages;
     private string _traceId = "";
 
-    public RestoreJob(string id, RestoreRequest request, CopyDescription copy, ActivityContext parent)
+    public RestoreJob(string id, RestoreRequest request, CopyDescription copy, string startedBy, ActivityContext parent)
     {
         Id = id;
+        StartedBy = startedBy;
         Request = request;
         Copy = copy;
         Parent = parent;
     }
 
     public string Id { get; }
+
+    /// <summary>The identity of the caller that started the job.</summary>
+    public string StartedBy { get; }
     public RestoreRequest Request { get; }
     public CopyDescription Copy { get; }
 
@@ -120,6 +124,7 @@ internal sealed class RestoreJob
                 Finished = _finishedAt is { } finished ? Timestamp.FromDateTimeOffset(finished) : null,
                 Error = _error,
                 Verified = _verified,
+                StartedBy = StartedBy,
                 Stages = _stages,
                 TraceId = _traceId,
             };

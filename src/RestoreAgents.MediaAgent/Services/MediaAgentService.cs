@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using RestoreAgents.Hosting.Security;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Store;
 using RestoreAgents.Telemetry;
@@ -11,6 +13,7 @@ public sealed class MediaAgentService(SecondaryCopyStore store, MediaAgentMetric
     ILogger<MediaAgentService> logger)
     : Protocol.V1.MediaAgent.MediaAgentBase
 {
+    [Authorize(Policy = AccessPolicies.CopiesRead)]
     public override Task<ListCopiesResponse> ListCopies(ListCopiesRequest request, ServerCallContext context)
     {
         var response = new ListCopiesResponse();
@@ -18,9 +21,11 @@ public sealed class MediaAgentService(SecondaryCopyStore store, MediaAgentMetric
         return Task.FromResult(response);
     }
 
+    [Authorize(Policy = AccessPolicies.CopiesRead)]
     public override Task<CopyDescription> DescribeCopy(DescribeCopyRequest request, ServerCallContext context) =>
         Task.FromResult(CopyDescriptions.From(store.GetCopy(request.CopyName)));
 
+    [Authorize(Policy = AccessPolicies.CopiesStream)]
     public override async Task StreamBlocks(StreamBlocksRequest request, IServerStreamWriter<Block> responseStream,
         ServerCallContext context)
     {
