@@ -34,7 +34,7 @@ public static class DataAgentHost
         builder.Services.AddSingleton<CloudMetrics>();
         // Not a setting: the storage calls count their throttling answers on the host's meter.
         builder.Services.AddOptions<DataAgentOptions>().PostConfigure<CloudMetrics>(
-            (options, cloudMetrics) => options.Cloud.Metrics = cloudMetrics);
+            (options, cloudMetrics) => options.Cloud.MeasureWith(cloudMetrics));
         // One channel per media agent, shared by every job; disposed with the host. It presents the agent's own
         // certificate (Tls:*) and trusts the same CAs; plaintext media agents only when Tls:AllowPlaintext is on.
         builder.Services.AddSingleton(services =>
