@@ -4,11 +4,15 @@ using RestoreAgents.Telemetry;
 
 namespace RestoreAgents.MediaAgent;
 
-/// <summary>The media agent's instruments, from the host's IMeterFactory: store reads (latency, bytes, outcome).</summary>
+/// <summary>
+/// The media agent's instruments, from the host's IMeterFactory: store reads (latency, bytes, outcome) and streams
+/// ended for a client that read nothing.
+/// </summary>
 public sealed class MediaAgentMetrics
 {
     private readonly Histogram<double> _readDuration;
     private readonly Counter<long> _readBytes;
+    private readonly Counter<long> _streamsEndedIdle;
 
     public MediaAgentMetrics(IMeterFactory meterFactory)
     {
@@ -17,6 +21,8 @@ public sealed class MediaAgentMetrics
             "Time to read, decompress and check the next block of a copy, by outcome (read, failed).");
         _readBytes = meter.CreateCounter<long>("restoreagents.store.read.bytes", "By",
             "Disk bytes read from the store and streamed to data agents.");
+        _streamsEndedIdle = meter.CreateCounter<long>("restoreagents.stream.ended_idle", "{stream}",
+            "Streams ended because their client read nothing for MediaAgent:StreamIdleTimeout.");
     }
 
     internal void RecordRead(TimeSpan duration, long bytes, Exception? failure)
@@ -29,4 +35,6 @@ public sealed class MediaAgentMetrics
         }
         if (bytes > 0) _readBytes.Add(bytes);
     }
+
+    internal void StreamEndedIdle() => _streamsEndedIdle.Add(1);
 }

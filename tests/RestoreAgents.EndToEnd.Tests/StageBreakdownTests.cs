@@ -60,7 +60,9 @@ public sealed class StageBreakdownTests(AgentsFixture agents)
         Assert.NotNull(stages);
         Assert.Equal("cloud upload", Slowest(stages));
         Assert.True(stages.SlotWaitSeconds > 0, "no write waited for a slot, with two slots and slow uploads");
-        Assert.InRange(stages.ThrottledSeconds, 0.01, stages.CloudUploadSeconds / 2);
+        // Part of the upload, not all of it: most tries were only stalled.
+        Assert.True(stages.ThrottledSeconds > 0.01 && stages.ThrottledSeconds < stages.CloudUploadSeconds,
+            $"throttled {stages.ThrottledSeconds} s of a cloud upload of {stages.CloudUploadSeconds} s");
     }
 
     private static string Slowest(StageBreakdown stages) => new Dictionary<string, double>
