@@ -28,7 +28,14 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
         ["--page-size", "1MiB", "--cache-size", "2MiB", "--cache-dir", _work.Combine("cache"), .. more];
 
     private string[] WithConnectionString(string container) =>
-        SmallCache("--connection-string", azurite.ConnectionString, "--container", container);
+        SmallCache("--connection-string-file", SecretFile("connection-string", azurite.ConnectionString),
+            "--container", container);
+
+    /// <summary>A SAS URL as an operator passes one: in a file only they can read.</summary>
+    private string[] WithSasUrl(string sasUrl, params string[] more) =>
+        SmallCache(["--sas-url-file", SecretFile("sas-url", sasUrl), .. more]);
+
+    private string SecretFile(string name, string secret) => OwnerOnlyFile.Write(_work.Combine(name), secret);
 
     private async Task<BlobContainerClient> NewContainerAsync()
     {
@@ -131,7 +138,7 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
             | BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write
             | BlobContainerSasPermissions.Delete | BlobContainerSasPermissions.List;
         var sasUrl = ContainerSasUrl(container.Name, readCreateWriteDeleteList);
-        await using var mount = await RestorectlMount.StartAsync(MountPoint, SmallCache("--sas-url", sasUrl));
+        await using var mount = await RestorectlMount.StartAsync(MountPoint, WithSasUrl(sasUrl));
 
         Assert.Equal(["job", "old.raw"], Directory.GetFileSystemEntries(MountPoint).Select(Path.GetFileName).Order());
         Assert.Equal(expected.Length, new FileInfo(mount.File("old.raw")).Length);
@@ -190,7 +197,7 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
             StringComparison.Ordinal);
         Assert.NotEqual(sasUrl, forged);
 
-        var result = await RunMountAsync(SmallCache("--sas-url", forged));
+        var result = await RunMountAsync(WithSasUrl(forged));
 
         Assert.Equal(ExitCodes.OtherError, result.ExitCode);
         var line = Assert.Single(ErrorLines(result));
@@ -203,11 +210,10 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task Mount_WithASasUrlThatIsNotAContainerSasUrl_IsAUsageError()
     {
-        var result = await RunMountAsync(SmallCache("--sas-url", "not-a-url"));
+        var result = await RunMountAsync(WithSasUrl("not-a-url"));
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("the container SAS URL is not an absolute http:// or https:// URL",
-            Assert.Single(ErrorLines(result)));
+        Assert.Contains("the SAS URL is not an absolute http:// or https:// URL", Assert.Single(ErrorLines(result)));
     }
 
     [Fact]
@@ -216,10 +222,10 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
         var container = await NewContainerAsync();
         var sasUrl = ContainerSasUrl(container.Name, BlobContainerSasPermissions.All);
 
-        var result = await RunMountAsync(SmallCache("--sas-url", sasUrl, "--create-container"));
+        var result = await RunMountAsync(WithSasUrl(sasUrl, "--create-container"));
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("--create-container needs --connection-string", Assert.Single(ErrorLines(result)));
+        Assert.Contains("--create-container needs a connection string", Assert.Single(ErrorLines(result)));
     }
 
     [Fact]

@@ -51,8 +51,17 @@ public sealed class StageBreakdownTests(AgentsFixture agents)
             Fault = CloudFault.Stall, Blob = "slow-upload.vhd", StallFor = TimeSpan.FromMilliseconds(400),
         });
 
-        var result = await driver.RestoreAsync(driver.Request("slow-upload", "slow-upload.vhd", MiB, 2 * MiB,
-            storageConnectionString: AzuriteFixture.ConnectionStringTo(proxy.BlobEndpoint)));
+        // A data agent whose destination "slow-cloud" is Azurite's account by key, at the proxy's address.
+        using var folder = new TempDirectory("slow-cloud");
+        var destination = "--DataAgent:Destinations:slow-cloud";
+        await using var dataAgent = await agents.StartDataAgentAsync(folder.Combine("cache"),
+            $"--DataAgent:MountPath={folder.Combine("mount")}", $"{destination}:BlobEndpoint={proxy.BlobEndpoint}",
+            $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
+            $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
+
+        var result = await driver.RestoreAsync(
+            driver.Request("slow-upload", "slow-upload.vhd", MiB, 2 * MiB, destination: "slow-cloud"),
+            new Uri(dataAgent.Urls.Single()));
 
         Assert.True(result.State == RestoreState.Completed, result.Error);
         Assert.Equal(3, throttled.Applied);

@@ -15,6 +15,8 @@ public sealed class TracedRestoresFixture : IAsyncLifetime
     public const long MiB = 1024 * 1024;
     public const long SmallDisk = 16 * MiB;
     public const long LargeDisk = 8 * SmallDisk;
+    private const string MediaAgentName = "traced-media";
+    private const string DestinationName = "azurite";
 
     private readonly TempDirectory _root = new("restoreagents-traced");
     private readonly TestPki _pki = new();
@@ -40,15 +42,22 @@ public sealed class TracedRestoresFixture : IAsyncLifetime
             | BlobContainerSasPermissions.Delete | BlobContainerSasPermissions.List);
 
         string[] export = [.. Receiver.ExporterVariables.Select(v => $"--{v.Key}={v.Value}")];
+        var destination = $"--DataAgent:Destinations:{DestinationName}";
         await using (var media = await AgentProcess.StartAsync("RestoreAgents.MediaAgent", _pki,
                          [$"--MediaAgent:StorePath={store}", .. export]))
         await using (var data = await AgentProcess.StartAsync("RestoreAgents.DataAgent", _pki,
                          [$"--DataAgent:CacheDirectory={_root.Combine("cache")}",
-                          $"--DataAgent:MountPath={_root.Combine("mount")}", .. export]))
+                          $"--DataAgent:MountPath={_root.Combine("mount")}",
+                          $"--DataAgent:MediaAgents:{MediaAgentName}:Url={media.Url}",
+                          $"{destination}:BlobEndpoint={Azurite.BlobEndpoint}", $"{destination}:Credential=AccountKey",
+                          $"{destination}:AccountName={AzuriteFixture.AccountName}",
+                          $"{destination}:AccountKeyFile="
+                          + OwnerOnlyFile.Write(_root.Combine("azurite.key"), AzuriteFixture.AccountKey),
+                          $"{destination}:AllowPlaintext=true", $"{destination}:AllowedSasHosts:0=127.0.0.1:{Azurite.Port}",
+                          .. export]))
         {
-            Small = await RestoreAsync(data.Url, media.Url, "traced-small", "--connection-string",
-                Azurite.ConnectionString, "--container", "traced");
-            Large = await RestoreAsync(data.Url, media.Url, "traced-large", "--sas-url", SasUrl);
+            Small = await RestoreAsync(data.Url, "traced-small", sasUrl: null);
+            Large = await RestoreAsync(data.Url, "traced-large", SasUrl);
         } // SIGTERM: each agent flushes its spans, metrics and logs as it stops
     }
 
@@ -64,9 +73,10 @@ public sealed class TracedRestoresFixture : IAsyncLifetime
             .BackupAsync(image, copy, new BackupOptions { BlockSize = (int)MiB }, null, CancellationToken.None);
     }
 
-    private async Task<TracedRestore> RestoreAsync(Uri dataAgent, Uri mediaAgent, string copy, params string[] destination)
+    private async Task<TracedRestore> RestoreAsync(Uri dataAgent, string copy, string? sasUrl)
     {
-        // restorectl as an operator runs it: the operator's certificate, the standard OTEL_* variables.
+        // restorectl as an operator runs it: the operator's certificate, the standard OTEL_* variables, and a
+        // SAS URL (if any) from the environment; the destination's key stays with the data agent.
         var files = _pki.Files(TestPki.Operator);
         var environment = new Dictionary<string, string>(Receiver.ExporterVariables)
         {
@@ -74,11 +84,12 @@ public sealed class TracedRestoresFixture : IAsyncLifetime
             ["RESTOREAGENTS_KEY"] = files.KeyFile,
             ["RESTOREAGENTS_CA"] = files.TrustedCaFile,
         };
+        if (sasUrl is not null) environment["RESTOREAGENTS_SAS_URL"] = sasUrl;
         var result = await ProcessRunner.RunAsync("dotnet",
         [
-            RestorectlProcess.Path, "restore", "--data-agent", dataAgent.ToString(), "--media-agent",
-            mediaAgent.ToString(), "--copy", copy, "--blob", copy + ".vhd", "--page-size", "1MiB", "--cache-size",
-            "8MiB", .. destination,
+            RestorectlProcess.Path, "restore", "--data-agent", dataAgent.ToString(), "--media-agent", MediaAgentName,
+            "--destination", DestinationName, "--copy", copy, "--container", "traced", "--blob", copy + ".vhd",
+            "--page-size", "1MiB", "--cache-size", "8MiB",
         ], timeout: TimeSpan.FromMinutes(3), environment: environment);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"restorectl restore of {copy} failed:\n{result.Combined}");

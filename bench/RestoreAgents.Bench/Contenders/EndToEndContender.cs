@@ -16,6 +16,9 @@ namespace RestoreAgents.Bench.Contenders;
 public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettings settings, string pseudoDisk,
     bool exportTelemetry = false) : IContender
 {
+    private const string MediaAgentName = "bench";
+    private const string DestinationName = "azurite";
+
     public string Name => $"e2e-{pseudoDisk}{(exportTelemetry ? "-otlp" : "")}";
 
     public string Description => (pseudoDisk == "fuse"
@@ -39,6 +42,14 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             $"--DataAgent:PageSizeBytes={BenchSettings.PageSize}",
             $"--DataAgent:CacheSizeBytes={settings.CacheBytes}",
             $"--DataAgent:UploadParallelism={settings.UploadParallelism}",
+            // The media agent and Azurite by name, as an operator configures them; the key in an owner-only file.
+            $"--DataAgent:MediaAgents:{MediaAgentName}:Url={rig.MediaAgent.Url}",
+            $"--DataAgent:Destinations:{DestinationName}:BlobEndpoint={rig.Azurite.BlobEndpoint}",
+            $"--DataAgent:Destinations:{DestinationName}:Credential=AccountKey",
+            $"--DataAgent:Destinations:{DestinationName}:AccountName={AzuriteFixture.AccountName}",
+            $"--DataAgent:Destinations:{DestinationName}:AccountKeyFile="
+                + OwnerOnlyFile.Write(slot.Combine("azurite.key"), AzuriteFixture.AccountKey),
+            $"--DataAgent:Destinations:{DestinationName}:AllowPlaintext=true",
             "--Logging:LogLevel:Default=Warning",
             .. telemetry,
         ]);
@@ -47,11 +58,11 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
         var client = new DataAgent.DataAgentClient(channel);
         var request = new StartRestoreRequest
         {
-            MediaAgentUrl = rig.MediaAgent.Url.ToString(),
+            MediaAgent = MediaAgentName,
             CopyName = disk.CopyName,
-            Destination = new PageBlobDestination
+            Target = new RestoreTarget
             {
-                ConnectionString = rig.Azurite.ConnectionString,
+                Destination = DestinationName,
                 Container = BenchRig.Container,
                 BlobName = slot.BlobName,
             },

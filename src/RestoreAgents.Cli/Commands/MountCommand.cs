@@ -53,6 +53,8 @@ public sealed class MountCommand : Command
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var (_, container) = _container.ResolveContainer(parseResult);
+        if (container.OnlyBlob is not null)
+            throw new CliUsageException("mount shows a whole container: give a container's SAS URL, not a blob's");
         var cacheOptions = CacheOptions(parseResult);
         var mountPoint = MountPointPath(parseResult.GetRequiredValue(_mountPoint));
         var log = new MountLog(_environment);
@@ -60,8 +62,8 @@ public sealed class MountCommand : Command
         if (parseResult.GetValue(_createContainer))
         {
             if (!container.CanBeCreated)
-                throw new CliUsageException("--create-container needs --connection-string: a container SAS cannot "
-                    + "create its container");
+                throw new CliUsageException("--create-container needs a connection string: a SAS cannot create "
+                    + "its container");
             if (await container.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false))
                 log.Info($"created container '{container.Name}'");
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using RestoreAgents.Caching;
+using RestoreAgents.Cloud;
 using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.DataAgent.Jobs;
@@ -23,14 +24,17 @@ internal sealed class RestoreJob
     private DateTimeOffset? _finishedAt;
     private StageBreakdown? _stages;
     private string _traceId = "";
+    private PageBlobContainer? _container;
 
-    public RestoreJob(string id, RestoreRequest request, CopyDescription copy, string startedBy, ActivityContext parent)
+    public RestoreJob(string id, RestoreRequest request, CopyDescription copy, string startedBy, ActivityContext parent,
+        PageBlobContainer container)
     {
         Id = id;
         StartedBy = startedBy;
         Request = request;
         Copy = copy;
         Parent = parent;
+        _container = container;
     }
 
     public string Id { get; }
@@ -44,6 +48,16 @@ internal sealed class RestoreJob
     public ActivityContext Parent { get; }
 
     public CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <summary>
+    /// The container the job restores into, until the job ends: with a request's SAS URL it holds the SAS, so the
+    /// job lets go of it then (a finished job is kept for a while for status calls).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The job has ended.</exception>
+    public PageBlobContainer Container
+    {
+        get { lock (_gate) return _container ?? throw new InvalidOperationException($"job {Id} has ended"); }
+    }
 
     /// <summary>The job's place in the queue and the cache folder (<see cref="JobAdmission"/>), given back as it ends.</summary>
     internal IDisposable? Admission { get; init; }
@@ -111,6 +125,7 @@ internal sealed class RestoreJob
             _error = error;
             _finishedAt = now;
             _stages = stages;
+            _container = null;
         }
         _finished.TrySetResult();
     }

@@ -66,14 +66,16 @@ internal sealed class RestoreRunner(
         {
             // Cancelling tears down the media agent's stream and the uploads, which then fail in their own words
             // (Cancelled, "request aborted"): the cause is the cancel.
-            logger.LogWarning("Restore {Job} was cancelled ({Detail})", job.Id, e.Message);
+            logger.LogWarning("Restore {Job} was cancelled ({Detail})", job.Id, SafeErrorText.Of(e));
             outcome = (RestoreState.Cancelled, "cancelled", null);
         }
         catch (Exception e)
         {
-            SpanFailure.Mark(activity, e);
-            logger.LogError(e, "Restore {Job} failed: {Error}", job.Id, e.Message);
-            outcome = (RestoreState.Failed, e.Message, e);
+            // Spans, logs and the job's error get the sanitized text: never the SDK's own, which holds headers.
+            var error = SafeErrorText.Of(e);
+            SpanFailure.Mark(activity, e, error);
+            logger.LogError(SafeErrorText.Loggable(e), "Restore {Job} failed: {Error}", job.Id, error);
+            outcome = (RestoreState.Failed, error, e);
         }
         finally
         {
@@ -106,7 +108,7 @@ internal sealed class RestoreRunner(
         PageCache cache;
         try
         {
-            blob = await request.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize, request.Overwrite,
+            blob = await job.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize, request.Overwrite,
                 cancellationToken);
             job.AttachBlob(blob.Name);
             metrics.BytesSkippedZero((long)(job.Copy.DiskSize - job.Copy.AllocatedBytes));
@@ -192,7 +194,7 @@ internal sealed class RestoreRunner(
         }
         catch (Exception e)
         {
-            SpanFailure.Mark(span, e);
+            SpanFailure.Mark(span, e, SafeErrorText.Of(e));
             throw;
         }
         finally
@@ -204,15 +206,15 @@ internal sealed class RestoreRunner(
     private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, StageTimes times,
         CancellationToken cancellationToken)
     {
-        var media = new MediaAgentClient(channels, job.Request.MediaAgent, time);
+        var media = new MediaAgentClient(channels, job.Request.MediaAgent, time, logger);
         using var activity = DataAgentTelemetry.Source.StartActivity(DataAgentTelemetry.StreamSpan, ActivityKind.Client);
         if (activity is not null)
         {
             activity.SetTag(TelemetryAttributes.RpcSystem, TelemetryAttributes.RpcSystemGrpc);
             activity.SetTag(TelemetryAttributes.RpcService, Protocol.V1.MediaAgent.Descriptor.FullName);
             activity.SetTag(TelemetryAttributes.RpcMethod, "StreamBlocks");
-            activity.SetTag(TelemetryAttributes.ServerAddress, media.Address.Host);
-            activity.SetTag(TelemetryAttributes.ServerPort, media.Address.Port);
+            activity.SetTag(TelemetryAttributes.ServerAddress, media.Agent.Url.Host);
+            activity.SetTag(TelemetryAttributes.ServerPort, media.Agent.Url.Port);
             activity.SetTag(TelemetryAttributes.StreamResumed, false);
         }
         var started = time.GetTimestamp();
@@ -235,7 +237,7 @@ internal sealed class RestoreRunner(
         catch (Exception e)
         {
             (outcome, failure) = cancellationToken.IsCancellationRequested ? ("cancelled", null) : ("failed", e);
-            if (failure is not null) SpanFailure.Mark(activity, e);
+            if (failure is not null) SpanFailure.Mark(activity, e, SafeErrorText.Of(e));
             throw;
         }
         finally
@@ -250,7 +252,7 @@ internal sealed class RestoreRunner(
 
         if (received != (long)job.Copy.AllocatedBytes)
             throw new MediaAgentStreamException(
-                $"the media agent at {media.Address} ended the stream of copy '{job.Copy.Name}' after {received} "
+                $"{media.Agent} ended the stream of copy '{job.Copy.Name}' after {received} "
                 + $"of {job.Copy.AllocatedBytes} bytes");
     }
 
@@ -266,12 +268,12 @@ internal sealed class RestoreRunner(
         {
             await cache.FlushAsync(timeout.Token);
             logger.LogInformation("Restore {Job} failed ({Error}); the {Pages} pages that reached the cache are in the blob",
-                job.Id, failure.Message, cache.Statistics.PagesUploaded);
+                job.Id, SafeErrorText.Of(failure), cache.Statistics.PagesUploaded);
         }
         catch (Exception e)
         {
             logger.LogWarning("Restore {Job}: the pages in the cache could not be uploaded after the failure: {Error}",
-                job.Id, e.Message);
+                job.Id, SafeErrorText.Of(e));
         }
     }
 
