@@ -51,6 +51,8 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
                 + OwnerOnlyFile.Write(slot.Combine("azurite.key"), AzuriteFixture.AccountKey),
             $"--DataAgent:Destinations:{DestinationName}:AllowPlaintext=true",
             "--Logging:LogLevel:Default=Warning",
+            // AgentProcess waits for the host's "Now listening on:" line.
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
             .. telemetry,
         ]);
 

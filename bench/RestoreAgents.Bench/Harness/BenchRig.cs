@@ -42,7 +42,8 @@ public sealed class BenchRig : IAsyncDisposable
         {
             await azurite.InitializeAsync();
             var mediaAgent = await AgentProcess.StartAsync("RestoreAgents.MediaAgent", pki,
-                $"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning");
+                $"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning",
+                "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
             return new BenchRig(azurite, mediaAgent, pki, await OtlpReceiver.StartAsync());
         }
         catch
