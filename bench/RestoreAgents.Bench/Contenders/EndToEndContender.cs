@@ -33,7 +33,11 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
     {
         var cacheFolder = slot.Combine("cache");
         Directory.CreateDirectory(cacheFolder);
-        string[] telemetry = exportTelemetry ? [.. rig.Otlp.ExporterVariables.Select(v => $"--{v.Key}={v.Value}")] : [];
+        // Only where to export: the batch and metric intervals stay the SDK's defaults, as in production.
+        string[] telemetry = exportTelemetry
+            ? [.. rig.Otlp.ExporterVariables.Where(v => v.Key.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal))
+                .Select(v => $"--{v.Key}={v.Value}")]
+            : [];
         await using var agent = await AgentProcess.StartAsync("RestoreAgents.DataAgent", rig.Pki,
         [
             $"--DataAgent:CacheDirectory={cacheFolder}",
