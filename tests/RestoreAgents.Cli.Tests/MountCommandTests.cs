@@ -167,6 +167,33 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
 
     [Requires(RealPart.Fuse)]
     [Fact]
+    public async Task Mount_WithoutCacheDir_CachesInAFreshFolderOnlyItsUserCanOpen_AndRemovesItAtUnmount()
+    {
+        var container = await NewContainerAsync();
+        await using var mount = await RestorectlMount.StartAsync(MountPoint, "--page-size", "1MiB", "--cache-size",
+            "2MiB", "--connection-string-file", SecretFile("connection-string", azurite.ConnectionString),
+            "--container", container.Name);
+        await RunAsync("truncate", "-s", (2 * MiB).ToString(), mount.File("private.raw"));
+        await RunAsync("dd", "if=/dev/urandom", "of=" + mount.File("private.raw"), "bs=4096", "count=1",
+            "conv=notrunc", "status=none");
+
+        // "... cache 2 MiB per file in /tmp/restorectl-mount-<32 hex digits>)": a name no other user can guess.
+        var said = System.Text.RegularExpressions.Regex.Match(mount.Output + mount.Error,
+            @"per file in (?<folder>\S*restorectl-mount-[0-9a-f]{32})\)");
+        Assert.True(said.Success, $"no fresh cache folder named: {mount.Output} {mount.Error}");
+        var folder = said.Groups["folder"].Value;
+        Assert.Equal(Path.TrimEndingDirectorySeparator(Path.GetTempPath()), Path.GetDirectoryName(folder));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+            FileModes.Of(folder));
+
+        await RunAsync("fusermount3", "-u", MountPoint);
+
+        Assert.Equal(ExitCodes.Success, await mount.ExitCodeAsync());
+        Assert.False(Directory.Exists(folder), $"{folder} is still there after the unmount");
+    }
+
+    [Requires(RealPart.Fuse)]
+    [Fact]
     public async Task Mount_UnmountedFromOutside_UploadsWhatIsLeft_AndExitsZero()
     {
         var container = await NewContainerAsync();
