@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 
 namespace RestoreAgents.Caching;
 
@@ -98,6 +97,7 @@ public sealed partial class PageCache
         slot.LastWrite = ++_writeClock;
         _slotByPage.Add(page, slot);
         _slotsInUse++;
+        _metrics?.SlotTaken();
         _peakSlotsInUse = Math.Max(_peakSlotsInUse, _slotsInUse);
 
         if (_completedPages.Contains(page)) slot.Filled.Add(0, length);
@@ -127,6 +127,7 @@ public sealed partial class PageCache
         slot.Reset();
         _freeSlots.Push(slot);
         _slotsInUse--;
+        _metrics?.SlotsFreed(1);
     }
 
     /// <summary>Ends a write's pin; a page that is now full goes to the upload queue.</summary>
@@ -164,7 +165,7 @@ public sealed partial class PageCache
         }
         if (oldest is null) return; // every slot is being written to; its writer's release wakes us
         _earlyFlushes++;
-        PageCacheTelemetry.EarlyFlushes.Add(1);
+        _metrics?.EarlyFlush();
         StartUploadLocked(oldest, early: true);
     }
 
@@ -205,20 +206,15 @@ public sealed partial class PageCache
         SignalLocked();
     }
 
-    private readonly record struct SlotWait(long Started, Activity? Activity);
+    private readonly record struct SlotWait(long Started, Telemetry.SpanBudget.BudgetedSpan? Span);
 
     private SlotWait BeginSlotWait(long page)
     {
         lock (_gate) _slotWaits++;
-        Activity? activity = null;
-        if (PageCacheTelemetry.Source.HasListeners())
-            activity = PageCacheTelemetry.Source.StartActivity("cache.wait_for_slot", ActivityKind.Internal,
-                parentContext: default, tags:
-                [
-                    new(PageCacheTelemetry.CacheTag, Name),
-                    new(PageCacheTelemetry.PageOffsetTag, page * _pageSize),
-                ]);
-        return new SlotWait(_time.GetTimestamp(), activity);
+        // The first few waits of a cache get a span, so a trace shows one; all of them go into the histogram.
+        var span = _slotWaitSpans.Start(new(Telemetry.TelemetryAttributes.CacheName, Name),
+            new(Telemetry.TelemetryAttributes.PageOffset, page * _pageSize));
+        return new SlotWait(_time.GetTimestamp(), span);
     }
 
     /// <param name="wanted">The slot this writer still waits for when it gives up (cancelled): let it go.</param>
@@ -234,7 +230,7 @@ public sealed partial class PageCache
                 SignalLocked();
             }
         }
-        PageCacheTelemetry.SlotWaitDuration.Record(waited.TotalSeconds);
-        wait.Activity?.Dispose();
+        wait.Span?.Dispose();
+        _metrics?.RecordSlotWait(waited);
     }
 }

@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Diagnostics;
+using RestoreAgents.Telemetry;
 
 namespace RestoreAgents.Caching;
 
@@ -105,15 +105,10 @@ public sealed partial class PageCache
 
         long offset = page * _pageSize;
         long started = _time.GetTimestamp();
-        var activity = PageCacheTelemetry.Source.StartActivity("page.upload");
-        if (activity is not null)
-        {
-            activity.SetTag(PageCacheTelemetry.CacheTag, Name);
-            activity.SetTag(PageCacheTelemetry.BlobTag, _blob.Name);
-            activity.SetTag(PageCacheTelemetry.PageOffsetTag, offset);
-            activity.SetTag(PageCacheTelemetry.PageBytesTag, length);
-            activity.SetTag(PageCacheTelemetry.EarlyFlushTag, early);
-        }
+        // A few uploads per cache get a span (with the Put Page spans beneath); the rest only the histogram.
+        using var span = _uploadSpans.Start(new(TelemetryAttributes.CacheName, Name),
+            new(TelemetryAttributes.BlobUrl, _blob.Name), new(TelemetryAttributes.PageOffset, offset),
+            new(TelemetryAttributes.PageBytes, length), new(TelemetryAttributes.PageEarlyFlush, early));
 
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         var outcome = UploadOutcome.SkippedZero;
@@ -138,12 +133,7 @@ public sealed partial class PageCache
         catch (Exception e) when (!stopping.IsCancellationRequested)
         {
             failure = e;
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-        }
-        catch when (stopping.IsCancellationRequested)
-        {
-            activity?.Dispose();
-            throw;
+            span?.Fail(e, new(TelemetryAttributes.BlobUrl, _blob.Name), new(TelemetryAttributes.PageOffset, offset));
         }
         finally
         {
@@ -151,26 +141,16 @@ public sealed partial class PageCache
             ArrayPool<LongRange>.Shared.Return(written);
         }
 
-        PageCacheTelemetry.UploadDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
-        if (failure is null)
+        var outcomeName = failure is not null ? "failed" : outcome switch
         {
-            activity?.SetTag(PageCacheTelemetry.OutcomeTag, outcome switch
-            {
-                UploadOutcome.Uploaded => "uploaded",
-                UploadOutcome.Cleared => "cleared",
-                _ => "skipped_zero",
-            });
-            if (outcome == UploadOutcome.Uploaded)
-            {
-                PageCacheTelemetry.PagesUploaded.Add(1);
-                PageCacheTelemetry.BytesUploaded.Add(length);
-            }
-            else
-            {
-                PageCacheTelemetry.PagesSkippedZero.Add(1);
-            }
-        }
-        activity?.Dispose(); // the span ends before a flush waiting on this page can return
+            UploadOutcome.Uploaded => "uploaded",
+            UploadOutcome.Cleared => "cleared",
+            _ => "skipped_zero",
+        };
+        span?.Activity?.SetTag(TelemetryAttributes.Outcome, outcomeName);
+        span?.Dispose(); // the span ends before a flush waiting on this page can return
+        _metrics?.RecordUpload(_time.GetElapsedTime(started), outcomeName,
+            failure is null && outcome == UploadOutcome.Uploaded ? length : 0, failure);
         lock (_gate) FinishUploadLocked(slot, outcome, failure);
     }
 

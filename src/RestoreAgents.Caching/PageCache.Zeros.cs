@@ -23,7 +23,6 @@ public sealed partial class PageCache
             MarkZeroInCachedPagesLocked(offset, end);
             MarkZeroInPartialPagesLocked(offset, end);
         }
-        if (holePages > 0) PageCacheTelemetry.PagesSkippedZero.Add(holePages);
     }
 
     /// <summary>

@@ -42,6 +42,9 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     private readonly Task _uploadersEnded;
     private readonly PinnedSpans _pinnedSpans = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly PageCacheMetrics? _metrics;
+    private readonly Telemetry.SpanBudget _uploadSpans;
+    private readonly Telemetry.SpanBudget _slotWaitSpans;
 
     // Completed (and replaced) whenever a slot is freed, filled, released or fails: waiting writers look again.
     private TaskCompletionSource? _changed;
@@ -67,8 +70,9 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     /// <param name="blob">Where pages go, at the same offsets.</param>
     /// <param name="name">Names the cache in errors, traces and the cache file's name (e.g. the job id).</param>
     /// <param name="timeProvider">Clock for wait and upload times; the system clock by default.</param>
+    /// <param name="metrics">The host's page cache instruments; none by default.</param>
     public PageCache(PageCacheOptions options, long diskSize, IPageBlob blob, string name,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null, PageCacheMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(blob);
@@ -85,6 +89,11 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
 
         _blob = blob;
         _time = timeProvider ?? TimeProvider.System;
+        _metrics = metrics;
+        _uploadSpans = new Telemetry.SpanBudget(PageCacheTelemetry.Source, PageCacheTelemetry.PageUploadSpan,
+            PageCacheTelemetry.SampledUploads, PageCacheTelemetry.SampledFailures, _time);
+        _slotWaitSpans = new Telemetry.SpanBudget(PageCacheTelemetry.Source, PageCacheTelemetry.SlotWaitSpan,
+            PageCacheTelemetry.SampledSlotWaits, failures: 0, _time);
         Name = name;
         DiskSize = diskSize;
         _pageSize = options.PageSize;
@@ -145,6 +154,7 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
                     SlotWaits = _slotWaits,
                     SlotWaitTime = _slotWaitTime,
                     SlotsInUse = _slotsInUse,
+                    UploadsWithoutSpan = _uploadSpans.Unsampled,
                     PeakSlotsInUse = _peakSlotsInUse,
                     SlotCount = _slots.Length,
                 };
@@ -240,6 +250,7 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
         if (async) await _stopping.CancelAsync().ConfigureAwait(false);
         else _stopping.Cancel();
         await WaitForSignalAsync(_uploadersEnded, async, CancellationToken.None).ConfigureAwait(false);
+        lock (_gate) _metrics?.SlotsFreed(_slotsInUse); // the slots go with the cache
         _file.Dispose();
         _stopping.Dispose();
     }

@@ -27,4 +27,7 @@ public sealed record PageCacheStatistics
     public int PeakSlotsInUse { get; init; }
 
     public int SlotCount { get; init; }
+
+    /// <summary>Page uploads measured by histograms only, beyond the few that got a span of their own.</summary>
+    public long UploadsWithoutSpan { get; init; }
 }

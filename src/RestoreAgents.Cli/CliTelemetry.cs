@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using RestoreAgents.Telemetry;
 
 namespace RestoreAgents.Cli;
 
@@ -13,17 +14,16 @@ public static class CliTelemetry
 {
     public const string SourceName = "RestoreAgents.Cli";
 
-    private static readonly ActivitySource Source = new(SourceName);
+    private static readonly ActivitySource Source = TelemetrySources.CreateSource(SourceName, typeof(CliTelemetry));
 
     /// <summary>An OTLP exporter when the standard variables ask for one; dispose it to flush before exit.</summary>
     public static IDisposable? StartExport(CliEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        if (string.IsNullOrWhiteSpace(environment.Variables("OTEL_EXPORTER_OTLP_ENDPOINT")) &&
-            string.IsNullOrWhiteSpace(environment.Variables("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")))
-            return null;
+        if (!OtlpExport.IsConfigured(environment.Variables)) return null;
         return Sdk.CreateTracerProviderBuilder()
-            .ConfigureResource(resource => resource.AddService("restorectl"))
+            .ConfigureResource(resource => resource.AddService("restorectl",
+                serviceVersion: TelemetrySources.VersionOf(typeof(CliTelemetry))))
             .AddSource(SourceName)
             .AddOtlpExporter()
             .Build();

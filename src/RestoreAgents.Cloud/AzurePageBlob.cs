@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Azure;
+using Azure.Core.Pipeline;
 using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
@@ -18,14 +19,22 @@ public sealed class AzurePageBlob : IPageBlob
     private readonly PageBlobClient _client;
     private readonly BlobLocation _location;
     private readonly CloudErrors _errors;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, object?> _callProperties;
 
-    internal AzurePageBlob(PageBlobClient client, long size, BlobLocation location, CloudErrors errors)
+    internal AzurePageBlob(PageBlobClient client, long size, BlobLocation location, CloudErrors errors,
+        TimeProvider time)
     {
+        _time = time;
         _client = client;
         _location = location;
         _errors = errors;
         Size = size;
+        _callProperties = new() { [PutPageTimes.MessageProperty] = PutPages };
     }
+
+    /// <summary>How long this blob's page writes and clears took, and how much of that went to throttling.</summary>
+    public PutPageTimes PutPages { get; } = new();
 
     public long Size { get; }
 
@@ -145,13 +154,19 @@ public sealed class AzurePageBlob : IPageBlob
         };
         // BinaryData wraps the memory without copying; the stream is seekable, so a retry can rewind it.
         using var content = new BinaryData(data).ToStream();
+        var started = _time.GetTimestamp();
         try
         {
-            await _client.UploadPagesAsync(content, offset, options, cancellationToken).ConfigureAwait(false);
+            using (HttpPipeline.CreateHttpMessagePropertiesScope(_callProperties))
+                await _client.UploadPagesAsync(content, offset, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
             throw _errors.Translate(e, $"write {data.Length} bytes at offset {offset} to", offset);
+        }
+        finally
+        {
+            PutPages.AddCall(_time.GetElapsedTime(started));
         }
     }
 
@@ -177,14 +192,20 @@ public sealed class AzurePageBlob : IPageBlob
 
     private async ValueTask ClearAsync(long offset, long length, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         try
         {
-            await _client.ClearPagesAsync(new HttpRange(offset, length), cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
+            using (HttpPipeline.CreateHttpMessagePropertiesScope(_callProperties))
+                await _client.ClearPagesAsync(new HttpRange(offset, length), cancellationToken: cancellationToken)
+                    .ConfigureAwait(false);
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
             throw _errors.Translate(e, $"clear {length} bytes at offset {offset} of", offset);
+        }
+        finally
+        {
+            PutPages.AddCall(_time.GetElapsedTime(started));
         }
     }
 }

@@ -25,8 +25,21 @@ public sealed class CloudOptions
     /// <summary>How long one try may wait for the service before it counts as failed (and is retried).</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>The host's storage instruments (throttling answers); none unless <see cref="MeasureWith"/> gave them.</summary>
+    internal CloudMetrics? Metrics { get; private set; }
+
+    /// <summary>Clock of the throttling times; the system clock unless a test says otherwise.</summary>
+    internal TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Last say over the SDK client options: tests add an HTTP pipeline policy here.</summary>
     internal Action<BlobClientOptions>? ConfigureClient { get; set; }
+
+    /// <summary>Counts the storage calls' throttling answers on the host's meter (a method: not a setting to bind).</summary>
+    public void MeasureWith(CloudMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        Metrics = metrics;
+    }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
     public void Validate()
@@ -57,6 +70,7 @@ public sealed class CloudOptions
             },
             Diagnostics = { ApplicationId = "RestoreAgents" },
         };
+        options.AddPolicy(new ThrottleWatchPolicy(Metrics, Time), HttpPipelinePosition.PerRetry);
         ConfigureClient?.Invoke(options);
         return options;
     }

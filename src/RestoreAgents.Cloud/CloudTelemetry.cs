@@ -9,9 +9,10 @@ namespace RestoreAgents.Cloud;
 internal static class CloudTelemetry
 {
     public const string Name = "RestoreAgents.Cloud";
-    public const string BlobTag = "restoreagents.blob";
+    public const string BlobTag = Telemetry.TelemetryAttributes.BlobUrl;
 
-    public static readonly ActivitySource Source = new(Name);
+    public static readonly ActivitySource Source =
+        Telemetry.TelemetrySources.CreateSource(Name, typeof(CloudTelemetry));
 
     public static Activity? Start(string operation, string blobUrl)
     {

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using RestoreAgents.Caching;
+using RestoreAgents.Cloud;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Destinations;
 using RestoreAgents.DataAgent.MediaAgents;
@@ -33,6 +35,12 @@ public static class DataAgentHost
         builder.Services.AddSingleton<StorageDestinations>();
         builder.Services.AddSingleton<MediaAgentDirectory>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DataAgentMetrics>();
+        builder.Services.AddSingleton<PageCacheMetrics>();
+        builder.Services.AddSingleton<CloudMetrics>();
+        // Not a setting: the storage calls count their throttling answers on the host's meter.
+        builder.Services.AddOptions<DataAgentOptions>().PostConfigure<CloudMetrics>(
+            (options, cloudMetrics) => options.Cloud.MeasureWith(cloudMetrics));
         // One channel per configured media agent, shared by every job; disposed with the host. It presents the agent's own
         // certificate (Tls:*) and trusts the same CAs; plaintext media agents only when Tls:AllowPlaintext is on.
         builder.Services.AddSingleton(services =>

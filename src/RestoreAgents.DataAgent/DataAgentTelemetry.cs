@@ -1,17 +1,20 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using RestoreAgents.Telemetry;
 
 namespace RestoreAgents.DataAgent;
 
+/// <summary>
+/// The data agent's spans, a handful per job whatever the disk's size: the job, each stream from a media agent,
+/// the last pages, the footer, the verification (page uploads are sampled by the page cache).
+/// </summary>
 internal static class DataAgentTelemetry
 {
     public const string Name = "RestoreAgents.DataAgent";
-    public static readonly ActivitySource Source = new(Name);
-    private static readonly Meter Meter = new(Name);
+    public const string JobSpan = "restore.job";
+    public const string StreamSpan = "restore.stream";
+    public const string FlushSpan = "restore.flush";
+    public const string FooterSpan = "restore.footer";
+    public const string VerifySpan = "restore.verify";
 
-    public static readonly Counter<long> BytesReceived = Meter.CreateCounter<long>(
-        "restoreagents.data.bytes_received", "By", "Allocated disk bytes received from media agents.");
-
-    public static readonly Counter<long> JobsFinished = Meter.CreateCounter<long>(
-        "restoreagents.data.jobs_finished", "{job}", "Restore jobs that ended, by final state.");
+    public static readonly ActivitySource Source = TelemetrySources.CreateSource(Name, typeof(DataAgentTelemetry));
 }

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RestoreAgents.Hosting.Security;
-using RestoreAgents.Telemetry;
 
 namespace RestoreAgents.Hosting;
 
@@ -35,7 +34,7 @@ public static class AgentHost
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
-        builder.AddRestoreAgentsTelemetry(telemetryName);
+        builder.AddAgentTelemetry(telemetryName);
         AgentSecurity.Add(builder, roles);
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section);
 

@@ -31,6 +31,7 @@ public static class MediaAgentHost
             services.GetRequiredService<IOptions<MediaAgentOptions>>().Value.StorePath,
             services.GetRequiredService<ILogger<SecondaryCopyStore>>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<MediaAgentMetrics>();
 
         configure?.Invoke(builder);
         return AgentHost.Build<MediaAgentService>(builder);

@@ -1,21 +1,19 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using RestoreAgents.Telemetry;
 
 namespace RestoreAgents.MediaAgent;
 
+/// <summary>The media agent's spans: one per stream (copy.stream), and a few sampled store reads in it.</summary>
 internal static class MediaAgentTelemetry
 {
     public const string Name = "RestoreAgents.MediaAgent";
-    public static readonly ActivitySource Source = new(Name);
-    private static readonly Meter Meter = new(Name);
+    public const string StreamSpan = "copy.stream";
+    public const string StoreReadSpan = "store.read";
 
-    public static readonly Counter<long> BytesSent =
-        Meter.CreateCounter<long>("restoreagents.media.bytes_sent", "By", "Allocated disk bytes streamed to data agents.");
+    /// <summary>Store reads per stream that get a span; the rest are measured by histograms only.</summary>
+    public const int SampledReads = 4;
 
-    public static readonly Counter<long> StreamsEndedIdle = Meter.CreateCounter<long>(
-        "restoreagents.media.streams_ended_idle", "{stream}",
-        "Streams ended because their client read nothing for MediaAgent:StreamIdleTimeout.");
+    public const int SampledFailures = 4;
 
-    public static readonly Histogram<double> StoreReadSeconds = Meter.CreateHistogram<double>(
-        "restoreagents.media.store_read", "s", "Time to read, decompress and verify the next block of a copy.");
+    public static readonly ActivitySource Source = TelemetrySources.CreateSource(Name, typeof(MediaAgentTelemetry));
 }

@@ -11,7 +11,7 @@ internal sealed class CacheUnderTest : IAsyncDisposable
     private readonly TempDirectory _folder = new("restoreagents-pagecache");
 
     public CacheUnderTest(int pageSize, int slots, long diskSize, int uploadParallelism = 4, string? name = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null, PageCacheMetrics? metrics = null)
     {
         Store = new MemoryPageBlob(diskSize);
         Options = new PageCacheOptions
@@ -22,7 +22,7 @@ internal sealed class CacheUnderTest : IAsyncDisposable
             UploadParallelism = uploadParallelism,
         };
         Expected = new byte[diskSize];
-        Cache = new PageCache(Options, diskSize, Store, name ?? $"test-{Guid.NewGuid():N}", timeProvider);
+        Cache = new PageCache(Options, diskSize, Store, name ?? $"test-{Guid.NewGuid():N}", timeProvider, metrics);
     }
 
     public MemoryPageBlob Store { get; }
@@ -49,7 +49,7 @@ internal sealed class CacheUnderTest : IAsyncDisposable
 
     /// <summary>Completes once a writer starts waiting for one of this cache's slots (its span starts).</summary>
     public SpanWaiter WatchSlotWait() =>
-        new("RestoreAgents.Caching", "cache.wait_for_slot", "restoreagents.cache", Cache.Name);
+        new("RestoreAgents.Caching", "cache.wait_for_slot", Telemetry.TelemetryAttributes.CacheName, Cache.Name);
 
     /// <summary>Bytes of every file in the cache folder now.</summary>
     public long FolderBytes() =>

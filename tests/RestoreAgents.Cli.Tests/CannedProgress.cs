@@ -37,6 +37,21 @@ public static class CannedProgress
         return progress;
     }
 
+    public const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    /// <summary>A completed job that spent 71 % of its 40 s uploading (12 % throttled).</summary>
+    public static RestoreProgress CompletedWithStages()
+    {
+        var progress = Completed();
+        progress.TraceId = TraceId;
+        progress.Stages = new StageBreakdown
+        {
+            WallSeconds = 40, SetupSeconds = 1, StoreReadSeconds = 4, NetworkSeconds = 2, CacheWriteSeconds = 3,
+            CloudUploadSeconds = 28.4, SlotWaitSeconds = 20, ThrottledSeconds = 4.8, VerifySeconds = 1.6,
+        };
+        return progress;
+    }
+
     public static RestoreProgress Ended(RestoreState state, ulong restoredMiB, string error)
     {
         var progress = Running(restoredMiB);

@@ -4,4 +4,6 @@ namespace RestoreAgents.Cli.Tests;
 public sealed record CliRunResult(int ExitCode, string Output, string Error)
 {
     public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    public string[] OutputLines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }

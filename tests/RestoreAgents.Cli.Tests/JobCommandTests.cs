@@ -46,6 +46,31 @@ public sealed class JobCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Status_OfOneFinishedJob_SaysWhereItsTimeWent()
+    {
+        _agent.DataAgent.Jobs.Add(CannedProgress.CompletedWithStages());
+
+        var result = await CliRun.Of("status", "--data-agent", _agent.Url, FakeDataAgent.JobId);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains($"slowest stage: cloud upload, 71 % of wall time (throttled 12 %); trace {CannedProgress.TraceId}",
+            result.Output);
+        Assert.Contains("where the time went (40.0 s wall time):", result.Output);
+        Assert.Matches(@"network +2\.0 s +5 %", result.Output);
+    }
+
+    [Fact]
+    public async Task Status_OfAllJobs_ListsThemWithoutTheirStages()
+    {
+        _agent.DataAgent.Jobs.Add(CannedProgress.CompletedWithStages());
+
+        var result = await CliRun.Of("status", "--data-agent", _agent.Url);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.DoesNotContain("where the time went", result.Output);
+    }
+
+    [Fact]
     public async Task Status_OfAnUnknownJob_IsOneLine_AndExitCode4()
     {
         var result = await CliRun.Of("status", "--data-agent", _agent.Url, "r-nope");

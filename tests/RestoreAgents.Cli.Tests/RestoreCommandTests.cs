@@ -39,6 +39,18 @@ public sealed class RestoreCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Restore_SaysWhereTheJobsTimeWent_WithItsTrace_WhenItEnds()
+    {
+        _agent.DataAgent.Progress.AddRange([CannedProgress.Running(128), CannedProgress.CompletedWithStages()]);
+
+        var result = await CliRun.Of(Restore());
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains($"slowest stage: cloud upload, 71 % of wall time (throttled 12 %); trace {CannedProgress.TraceId}",
+            result.OutputLines.Select(l => l.Trim()));
+    }
+
+    [Fact]
     public async Task Restore_ExitsOne_WithTheAgentsError_WhenTheJobFails()
     {
         _agent.DataAgent.Progress.AddRange([CannedProgress.Running(64),

@@ -276,7 +276,7 @@ public sealed class AzurePageBlobTests(AzuriteFixture azurite)
 
         var store = await throughSas.CreatePageBlobAsync(AzuriteAccount.NewBlobName(), MiB, overwrite: false);
 
-        var span = Assert.Single(spans, s => (string?)s.GetTagItem("restoreagents.blob") == store.Name);
+        var span = Assert.Single(spans, s => (string?)s.GetTagItem(Telemetry.TelemetryAttributes.BlobUrl) == store.Name);
         Assert.Equal("page_blob.create", span.OperationName);
         Assert.DoesNotContain("sig=", store.Name);
     }

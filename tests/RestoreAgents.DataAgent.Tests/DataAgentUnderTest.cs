@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using RestoreAgents.Caching;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Destinations;
 using RestoreAgents.DataAgent.Disks;
@@ -27,6 +28,7 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
     private readonly TempDirectory _folder = new("data-agent");
     private readonly RestoreExceptionInterceptor _interceptor = new(NullLogger<RestoreExceptionInterceptor>.Instance);
     private readonly AgentChannels _channels;
+    private readonly TestMeterFactory _meters = new();
     private readonly RestoreJobRegistry _jobs;
     private readonly DataAgentService _service;
 
@@ -48,10 +50,11 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
         settings.Destinations[DestinationName] = AzuriteAccountAt(cloudPort ?? FreePort.Next());
         configure?.Invoke(settings);
         var options = Options.Create(settings);
-        var runner = new RestoreRunner(options, new DirectRestoreDiskFactory(), _channels, TimeProvider.System,
-            NullLogger<RestoreRunner>.Instance);
+        var metrics = new DataAgentMetrics(_meters);
+        var runner = new RestoreRunner(options, new DirectRestoreDiskFactory(), _channels, metrics,
+            new PageCacheMetrics(_meters), TimeProvider.System, NullLogger<RestoreRunner>.Instance);
         _jobs = new RestoreJobRegistry(options, runner, _channels, new MediaAgentDirectory(options),
-            new StorageDestinations(settings, Environment.GetEnvironmentVariable, NullLogger.Instance),
+            new StorageDestinations(settings, Environment.GetEnvironmentVariable, NullLogger.Instance), metrics,
             TimeProvider.System, NullLogger<RestoreJobRegistry>.Instance);
         _service = new DataAgentService(_jobs, TimeProvider.System);
     }
@@ -133,6 +136,7 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
         await _jobs.StopAllAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
         _jobs.Dispose();
         _channels.Dispose();
+        _meters.Dispose();
         _folder.Dispose();
     }
 }

@@ -32,6 +32,25 @@ public sealed class WatchAndCancelTests(MediaAgentOnLoopback media) : IClassFixt
     }
 
     [Fact]
+    public async Task WatchRestore_OfAFailedJob_EndsWithWhereItsTimeWent()
+    {
+        var job = await _agent.StartRestoreAsync(Request());
+
+        var watch = _agent.WatchRestore(job.JobId);
+        await watch.Call;
+        var progress = await watch.Stream.ReadAllAsync();
+
+        Assert.All(progress[..^1], p => Assert.Null(p.Stages));
+        var stages = progress[^1].Stages;
+        Assert.NotNull(stages);
+        var wall = (progress[^1].Finished.ToDateTimeOffset() - progress[^1].Started.ToDateTimeOffset()).TotalSeconds;
+        Assert.InRange(stages.WallSeconds, 0.000001, wall + 0.01);
+        Assert.True(stages.SetupSeconds > 0, "creating the blob failed, and took no time");
+        Assert.Equal(stages.WallSeconds, stages.SetupSeconds + stages.StoreReadSeconds + stages.NetworkSeconds
+            + stages.CacheWriteSeconds + stages.CloudUploadSeconds + stages.VerifySeconds + stages.OtherSeconds, 6);
+    }
+
+    [Fact]
     public async Task WatchRestore_OfAFinishedJob_SendsItsLastStateOnce()
     {
         var job = await _agent.StartRestoreAsync(Request());

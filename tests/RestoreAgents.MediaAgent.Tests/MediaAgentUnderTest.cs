@@ -15,6 +15,8 @@ internal sealed class MediaAgentUnderTest : IDisposable
 {
     private readonly StoreExceptionInterceptor _interceptor;
 
+    private readonly TestMeterFactory _meters = new();
+
     public MediaAgentUnderTest(TimeSpan? streamIdleTimeout = null)
     {
         _interceptor = new StoreExceptionInterceptor(Log);
@@ -24,7 +26,7 @@ internal sealed class MediaAgentUnderTest : IDisposable
                 StorePath = Copies.StorePath,
                 StreamIdleTimeout = streamIdleTimeout ?? TimeSpan.FromMinutes(10),
             }),
-            TimeProvider.System, NullLogger<MediaAgentService>.Instance);
+            new MediaAgentMetrics(_meters), TimeProvider.System, NullLogger<MediaAgentService>.Instance);
     }
 
     /// <summary>What the status-mapping interceptor logged: the refusals an operator reads.</summary>
@@ -33,6 +35,9 @@ internal sealed class MediaAgentUnderTest : IDisposable
     public TestCopyStore Copies { get; } = new();
 
     public MediaAgentService Service { get; }
+
+    /// <summary>The trailers of the last StreamBlocks call, also when it failed.</summary>
+    public Metadata? LastTrailers { get; private set; }
 
     public Task<ListCopiesResponse> ListCopiesAsync() =>
         _interceptor.UnaryServerHandler(new ListCopiesRequest(), Context("ListCopies"), Service.ListCopies);
@@ -46,11 +51,17 @@ internal sealed class MediaAgentUnderTest : IDisposable
         StreamBlocksAsync(copyName, ranges.Select(r => ((ulong)r.Offset, (ulong)r.Length)));
 
     /// <inheritdoc cref="StreamBlocksAsync(string, ValueTuple{long, long}[])"/>
-    public async Task<List<Block>> StreamBlocksAsync(string copyName, IEnumerable<(ulong Offset, ulong Length)> ranges)
+    public async Task<List<Block>> StreamBlocksAsync(string copyName, IEnumerable<(ulong Offset, ulong Length)> ranges) =>
+        (await StreamBlocksWithTrailersAsync(copyName, ranges)).Blocks;
+
+    /// <summary>The messages of StreamBlocks and the trailers it ended with (also when it failed).</summary>
+    public async Task<(List<Block> Blocks, Metadata Trailers)> StreamBlocksWithTrailersAsync(string copyName,
+        IEnumerable<(ulong Offset, ulong Length)>? ranges = null)
     {
         var request = new StreamBlocksRequest { CopyName = copyName };
-        request.Ranges.AddRange(ranges.Select(r => new Extent { Offset = r.Offset, Length = r.Length }));
+        request.Ranges.AddRange((ranges ?? []).Select(r => new Extent { Offset = r.Offset, Length = r.Length }));
         var context = Context("StreamBlocks");
+        LastTrailers = context.ResponseTrailers;
         var stream = new TestServerStreamWriter<Block>(context);
         try
         {
@@ -60,7 +71,7 @@ internal sealed class MediaAgentUnderTest : IDisposable
         {
             stream.Complete();
         }
-        return await stream.ReadAllAsync();
+        return (await stream.ReadAllAsync(), context.ResponseTrailers);
     }
 
     /// <summary>StreamBlocks into a stream of the caller's, e.g. one whose client stops reading.</summary>
@@ -72,5 +83,9 @@ internal sealed class MediaAgentUnderTest : IDisposable
     private static TestServerCallContext Context(string method) =>
         TestServerCallContext.Create($"/restoreagents.v1.MediaAgent/{method}");
 
-    public void Dispose() => Copies.Dispose();
+    public void Dispose()
+    {
+        Copies.Dispose();
+        _meters.Dispose();
+    }
 }

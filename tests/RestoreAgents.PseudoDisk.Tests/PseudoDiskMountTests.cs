@@ -102,8 +102,8 @@ public sealed class PseudoDiskMountTests
         {
             var path = mount.AddDisk("job", "disk.vhd", cache);
 
-            using var slotWait = new SpanWaiter("RestoreAgents.Caching", "cache.wait_for_slot", "restoreagents.cache",
-                "backpressure");
+            using var slotWait = new SpanWaiter("RestoreAgents.Caching", "cache.wait_for_slot",
+                Telemetry.TelemetryAttributes.CacheName, "backpressure");
             var dd = Tools.DdAsync(source, path);
             await slotWait.Started;
             Assert.False(dd.IsCompleted, "dd finished while the store took no page");

@@ -10,8 +10,10 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 /// <summary>Runs a real program and captures what it printed. A missing program is a failure, never a skip.</summary>
 public static class ProcessRunner
 {
+    /// <param name="environment">Variables to set for the program, beside the test's own.</param>
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments,
-        TimeSpan? timeout = null, string? workingDirectory = null, CancellationToken cancellationToken = default)
+        TimeSpan? timeout = null, string? workingDirectory = null, CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -22,6 +24,8 @@ public static class ProcessRunner
         };
         foreach (var argument in arguments)
             startInfo.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            startInfo.Environment[name] = value;
 
         Process process;
         try

@@ -10,24 +10,36 @@ namespace RestoreAgents.Bench.Contenders;
 /// A real restore: a fresh data agent process (so its memory high-water mark is this run's alone) with
 /// DataAgent:PseudoDisk=<paramref name="pseudoDisk"/>, a StartRestore over gRPC, timed until WatchRestore reports
 /// the job completed. Verification inside the agent is off; the harness checks every blob afterwards instead.
+/// With <paramref name="exportTelemetry"/>, the data agent traces and measures, exporting over OTLP to the rig's
+/// receiver; without, it has no endpoint and so no telemetry at all.
 /// </summary>
-public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettings settings, string pseudoDisk)
-    : IContender
+public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettings settings, string pseudoDisk,
+    bool exportTelemetry = false) : IContender
 {
     private const string MediaAgentName = "bench";
     private const string DestinationName = "azurite";
 
-    public string Name => $"e2e-{pseudoDisk}";
+    public string Name => $"e2e-{pseudoDisk}{(exportTelemetry ? "-otlp" : "")}";
 
-    public string Description => pseudoDisk == "fuse"
+    public string Description => (pseudoDisk == "fuse"
         ? "media agent → gRPC over mutual TLS → data agent writing through its FUSE pseudo-disk file → page cache → Put Page"
-        : "media agent → gRPC over mutual TLS → data agent writing straight into its page cache → Put Page";
+        : "media agent → gRPC over mutual TLS → data agent writing straight into its page cache → Put Page")
+        + (exportTelemetry
+            ? "; the data agent traces and measures, exporting spans, metrics and logs over OTLP/HTTP to a receiver "
+              + "in the harness (the standard OTEL_* settings)"
+            : "");
 
     public async Task<ContenderRun> RunAsync(RunSlot slot, CancellationToken cancellationToken)
     {
         var cacheFolder = slot.Combine("cache");
         Directory.CreateDirectory(cacheFolder);
+        // Only where to export: the batch and metric intervals stay the SDK's defaults, as in production.
+        string[] telemetry = exportTelemetry
+            ? [.. rig.Otlp.ExporterVariables.Where(v => v.Key.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal))
+                .Select(v => $"--{v.Key}={v.Value}")]
+            : [];
         await using var agent = await AgentProcess.StartAsync("RestoreAgents.DataAgent", rig.Pki,
+        [
             $"--DataAgent:CacheDirectory={cacheFolder}",
             $"--DataAgent:PseudoDisk={pseudoDisk}",
             $"--DataAgent:MountPath={slot.Combine("mount")}",
@@ -42,7 +54,11 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             $"--DataAgent:Destinations:{DestinationName}:AccountKeyFile="
                 + OwnerOnlyFile.Write(slot.Combine("azurite.key"), AzuriteFixture.AccountKey),
             $"--DataAgent:Destinations:{DestinationName}:AllowPlaintext=true",
-            "--Logging:LogLevel:Default=Warning");
+            "--Logging:LogLevel:Default=Warning",
+            // AgentProcess waits for the host's "Now listening on:" line.
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+            .. telemetry,
+        ]);
 
         using var channel = rig.Pki.Channel(agent.Url, TestPki.Operator);
         var client = new DataAgent.DataAgentClient(channel);

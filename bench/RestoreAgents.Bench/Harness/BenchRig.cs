@@ -1,21 +1,23 @@
 using RestoreAgents.Cloud;
 using RestoreAgents.Testing;
+using RestoreAgents.Testing.Otlp;
 
 namespace RestoreAgents.Bench.Harness;
 
 /// <summary>
 /// The parts that stay up for the whole benchmark, shared by every contender alike: Azurite in memory (the
-/// cloud) and one media agent serving the disk's copy (the backup host).
+/// cloud), one media agent serving the disk's copy (the backup host), and an OTLP receiver.
 /// </summary>
 public sealed class BenchRig : IAsyncDisposable
 {
     public const string Container = "bench";
 
-    private BenchRig(AzuriteFixture azurite, AgentProcess mediaAgent, TestPki pki)
+    private BenchRig(AzuriteFixture azurite, AgentProcess mediaAgent, TestPki pki, OtlpReceiver otlp)
     {
         Azurite = azurite;
         MediaAgent = mediaAgent;
         Pki = pki;
+        Otlp = otlp;
         Blobs = new StorageAccountClient(new ConnectionStringCredentials(azurite.ConnectionString), CloudOptions)
             .GetContainer(Container);
     }
@@ -25,6 +27,9 @@ public sealed class BenchRig : IAsyncDisposable
 
     /// <summary>The throwaway CA of the run: every agent and the harness talk mutual TLS, as in production.</summary>
     public TestPki Pki { get; }
+
+    /// <summary>Where a contender that exports telemetry sends it: a collector's stand-in, in the harness process.</summary>
+    public OtlpReceiver Otlp { get; }
 
     /// <summary>Every contender's blob calls retry alike: the data agent's default.</summary>
     public CloudOptions CloudOptions { get; } = new();
@@ -37,8 +42,9 @@ public sealed class BenchRig : IAsyncDisposable
         {
             await azurite.InitializeAsync();
             var mediaAgent = await AgentProcess.StartAsync("RestoreAgents.MediaAgent", pki,
-                $"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning");
-            return new BenchRig(azurite, mediaAgent, pki);
+                $"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning",
+                "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
+            return new BenchRig(azurite, mediaAgent, pki, await OtlpReceiver.StartAsync());
         }
         catch
         {
@@ -62,6 +68,7 @@ public sealed class BenchRig : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await MediaAgent.DisposeAsync();
+        await Otlp.DisposeAsync();
         await Azurite.DisposeAsync();
         Pki.Dispose();
     }

@@ -13,6 +13,9 @@ public sealed class ResultsReport(BenchRun run)
     /// <summary>FUSE should cost at most a fifth of direct's throughput.</summary>
     public const double FuseTarget = 0.8;
 
+    /// <summary>Tracing and metrics with OTLP export should cost under 5 % against both off.</summary>
+    public const double TelemetryTarget = 0.05;
+
     public TextTable Results()
     {
         var table = new TextTable("contender", "median s", "fastest–slowest s", "spread", "MiB/s disk",
@@ -52,6 +55,14 @@ public sealed class ResultsReport(BenchRun run)
         }
         Fuse(ContenderNames.EndToEndFuse, ContenderNames.EndToEndDirect, "end to end");
         Fuse(ContenderNames.PseudoDiskFuse, ContenderNames.PseudoDiskDirect, "at the pseudo-disk");
+        if (Find(ContenderNames.EndToEndFuseOtlp) is { } traced && Find(ContenderNames.EndToEndFuse) is { } plain)
+        {
+            var cpu = traced.MedianCpu / plain.MedianCpu - 1;
+            var throughput = 1 - plain.Median / traced.Median;
+            lines.Add($"telemetry (e2e-fuse-otlp / e2e-fuse): the data agent's CPU {Signed(cpu)}, "
+                + $"time per restore {Signed(-throughput)} (target: under +{F(TelemetryTarget * 100, 0)} %: "
+                + $"{(Math.Max(cpu, throughput) < TelemetryTarget ? "met" : "NOT met")})");
+        }
         if (Find(ContenderNames.TwoPhase) is { } twoPhase)
         {
             foreach (var name in new[] { ContenderNames.EndToEndDirect, ContenderNames.EndToEndFuse })
@@ -64,6 +75,9 @@ public sealed class ResultsReport(BenchRun run)
         }
         return lines;
     }
+
+    /// <summary>"+6.7 %" or "-2.8 %": a change against the contender without.</summary>
+    private static string Signed(double change) => (change >= 0 ? "+" : "") + F(change * 100, 1) + " %";
 
     public string ToText() => Results().ToText() + string.Concat(Ratios().Select(l => l + "\n"));
 

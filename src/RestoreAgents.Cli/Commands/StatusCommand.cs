@@ -6,11 +6,12 @@ using Spectre.Console;
 
 namespace RestoreAgents.Cli.Commands;
 
-/// <summary>`restorectl status [JOB]`: the data agent's jobs with their state, progress and error.</summary>
+/// <summary>`restorectl status [JOB]`: the data agent's jobs with their state, progress and error; for one finished
+/// job, where its time went.</summary>
 public sealed class StatusCommand : DataAgentJobCommand
 {
     public StatusCommand(CliEnvironment environment, AgentClientFactory agents)
-        : base("status", "List restore jobs on a data agent: id, state, progress and error.",
+        : base("status", "List restore jobs on a data agent: id, state, progress and error; for a finished JOB, where its time went.",
             "Show only this job.", jobRequired: false, environment, agents)
     {
     }
@@ -38,6 +39,13 @@ public sealed class StatusCommand : DataAgentJobCommand
                 Markup.Escape(RestoreProgressText.Bytes(job)), job.PagesUploaded.ToString(),
                 Markup.Escape(job.Error));
         Environment.Console.Write(table);
+        // One finished job asked for by name: where its time went.
+        if (!string.IsNullOrEmpty(jobId) && jobs[0] is { Stages: { } stages } finished
+            && RestoreProgressText.IsFinal(finished.State))
+        {
+            if (StageBreakdownText.Summary(finished) is { } summary) Environment.Output.WriteLine(summary);
+            foreach (var line in StageBreakdownText.Lines(stages)) Environment.Output.WriteLine(line);
+        }
         return ExitCodes.Success;
     }
 

@@ -14,6 +14,8 @@ public static class RestoreOutcome
         if (final is null)
             return Fail(environment, ExitCodes.OtherError, $"the {agent.Role} at {agent.Display} sent no progress for job {jobId}");
 
+        if (RestoreProgressText.IsFinal(final.State) && StageBreakdownText.Summary(final) is { } stages)
+            environment.Output.WriteLine(stages);
         switch (final.State)
         {
             case RestoreState.Completed when requireVerified && !final.Verified:

@@ -22,6 +22,8 @@ internal sealed class RestoreJob
     private bool _verified;
     private DateTimeOffset? _started;
     private DateTimeOffset? _finishedAt;
+    private StageBreakdown? _stages;
+    private string _traceId = "";
     private PageBlobContainer? _container;
 
     public RestoreJob(string id, RestoreRequest request, CopyDescription copy, string startedBy, ActivityContext parent,
@@ -104,7 +106,14 @@ internal sealed class RestoreJob
 
     internal void MarkVerified() { lock (_gate) _verified = true; }
 
-    internal void Finish(RestoreState state, DateTimeOffset now, string error = "")
+    /// <summary>The trace the job's spans belong to (default when it is not traced).</summary>
+    internal void AttachTrace(ActivityTraceId traceId)
+    {
+        lock (_gate) _traceId = traceId == default ? "" : traceId.ToHexString();
+    }
+
+    /// <param name="stages">Where the job's time went; none for a job that never ran.</param>
+    internal void Finish(RestoreState state, DateTimeOffset now, string error = "", StageBreakdown? stages = null)
     {
         lock (_gate)
         {
@@ -115,6 +124,7 @@ internal sealed class RestoreJob
             _state = state;
             _error = error;
             _finishedAt = now;
+            _stages = stages;
             _container = null;
         }
         _finished.TrySetResult();
@@ -145,6 +155,8 @@ internal sealed class RestoreJob
                 Error = _error,
                 Verified = _verified,
                 StartedBy = StartedBy,
+                Stages = _stages,
+                TraceId = _traceId,
             };
         }
     }

@@ -22,6 +22,7 @@ internal sealed class RestoreJobRegistry(
     AgentChannels channels,
     MediaAgentDirectory mediaAgents,
     StorageDestinations destinations,
+    DataAgentMetrics metrics,
     TimeProvider time,
     ILogger<RestoreJobRegistry> logger) : IDisposable
 {
@@ -53,6 +54,7 @@ internal sealed class RestoreJobRegistry(
                 Admission = admission,
             };
             _jobs[job.Id] = job;
+            metrics.JobQueued();
             logger.LogInformation("Restore {Job} accepted from {Caller}: copy {Copy} ({DiskSize} bytes, {Allocated} "
                 + "allocated) from {Media} ({MediaUrl}) into {Blob} of destination '{Destination}'{Sas}", job.Id,
                 startedBy, LogSafe.Text(copy.Name), copy.DiskSize, copy.AllocatedBytes, request.MediaAgent,
@@ -101,6 +103,7 @@ internal sealed class RestoreJobRegistry(
         catch (OperationCanceledException)
         {
             job.Finish(RestoreState.Cancelled, time.GetUtcNow(), "cancelled before it started");
+            metrics.JobEnded(wasRunning: false, RestoreState.Cancelled, TimeSpan.Zero, failure: null);
             return;
         }
 

@@ -7,6 +7,7 @@ using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.DataAgent.Verification;
 using RestoreAgents.Protocol.V1;
+using RestoreAgents.Telemetry;
 using RestoreAgents.Vhd;
 
 namespace RestoreAgents.DataAgent.Jobs;
@@ -19,6 +20,8 @@ internal sealed class RestoreRunner(
     IOptions<DataAgentOptions> options,
     IRestoreDiskFactory disks,
     AgentChannels channels,
+    DataAgentMetrics metrics,
+    PageCacheMetrics cacheMetrics,
     TimeProvider time,
     ILogger<RestoreRunner> logger)
 {
@@ -30,120 +33,222 @@ internal sealed class RestoreRunner(
     public async Task RunAsync(RestoreJob job)
     {
         // The job's span ends before the job says it is finished, so a watcher sees a complete trace.
-        var (state, error) = await RunTracedAsync(job);
-        job.Finish(state, time.GetUtcNow(), error);
-        DataAgentTelemetry.JobsFinished.Add(1, new KeyValuePair<string, object?>("state", state.ToString()));
+        var started = time.GetTimestamp();
+        var (state, error, failure, stages) = await RunTracedAsync(job);
+        job.Finish(state, time.GetUtcNow(), error, stages);
+        metrics.JobEnded(wasRunning: true, state, time.GetElapsedTime(started), failure);
     }
 
-    private async Task<(RestoreState State, string Error)> RunTracedAsync(RestoreJob job)
+    private async Task<(RestoreState State, string Error, Exception? Failure, StageBreakdown Stages)> RunTracedAsync(
+        RestoreJob job)
     {
-        using var activity = DataAgentTelemetry.Source.StartActivity("restore.job", ActivityKind.Internal, job.Parent);
-        activity?.SetTag("restoreagents.job", job.Id);
-        activity?.SetTag("restoreagents.copy", job.Request.CopyName);
+        using var activity = DataAgentTelemetry.Source.StartActivity(DataAgentTelemetry.JobSpan, ActivityKind.Internal,
+            job.Parent);
+        activity?.SetTag(TelemetryAttributes.JobId, job.Id);
+        activity?.SetTag(TelemetryAttributes.CopyName, job.Request.CopyName);
+        // A trace id only when this job's spans are recorded: one a viewer can find.
+        job.AttachTrace(activity is { Recorded: true } ? activity.TraceId : default);
         var cancellationToken = job.CancellationToken;
+        var started = time.GetTimestamp();
         job.MarkRunning(time.GetUtcNow());
+        metrics.JobStarted();
+        var times = new StageTimes();
         var cacheDirectory = Path.Combine(_options.CacheDirectory, job.Id);
+        (RestoreState, string, Exception?) outcome;
         try
         {
-            await RestoreAsync(job, cacheDirectory, cancellationToken);
+            await RestoreAsync(job, cacheDirectory, times, cancellationToken);
             logger.LogInformation("Restore {Job} of copy {Copy} completed into {Blob}", job.Id, job.Request.CopyName,
                 job.Snapshot().BlobUrl);
-            return (RestoreState.Completed, "");
+            outcome = (RestoreState.Completed, "", null);
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested)
         {
             // Cancelling tears down the media agent's stream and the uploads, which then fail in their own words
             // (Cancelled, "request aborted"): the cause is the cancel.
             logger.LogWarning("Restore {Job} was cancelled ({Detail})", job.Id, SafeErrorText.Of(e));
-            return (RestoreState.Cancelled, "cancelled");
+            outcome = (RestoreState.Cancelled, "cancelled", null);
         }
         catch (Exception e)
         {
             // Spans, logs and the job's error get the sanitized text: never the SDK's own, which holds headers.
             var error = SafeErrorText.Of(e);
-            activity?.SetStatus(ActivityStatusCode.Error, error);
+            SpanFailure.Mark(activity, e, error);
             logger.LogError(SafeErrorText.Loggable(e), "Restore {Job} failed: {Error}", job.Id, error);
-            return (RestoreState.Failed, error);
+            outcome = (RestoreState.Failed, error, e);
         }
         finally
         {
             TryDelete(cacheDirectory);
         }
+
+        var stages = StageBreakdowns.From(times, time.GetElapsedTime(started));
+        foreach (var (name, seconds) in StageBreakdowns.Stages(stages))
+            activity?.SetTag(TelemetryAttributes.StagePrefix + name, seconds);
+        logger.LogInformation("Restore {Job} took {Wall:F1} s: store {Store:F1} s, network {Network:F1} s, "
+            + "cache {Cache:F1} s, cloud upload {Upload:F1} s (slot wait {SlotWait:F1} s, throttled {Throttled:F1} s), "
+            + "verify {Verify:F1} s; trace {Trace}", job.Id, stages.WallSeconds, stages.StoreReadSeconds,
+            stages.NetworkSeconds, stages.CacheWriteSeconds, stages.CloudUploadSeconds, stages.SlotWaitSeconds,
+            stages.ThrottledSeconds, stages.VerifySeconds, job.Snapshot().TraceId is { Length: > 0 } trace ? trace : "none");
+        return (outcome.Item1, outcome.Item2, outcome.Item3, stages);
     }
 
-    private async Task RestoreAsync(RestoreJob job, string cacheDirectory, CancellationToken cancellationToken)
+    private async Task RestoreAsync(RestoreJob job, string cacheDirectory, StageTimes times,
+        CancellationToken cancellationToken)
     {
         var request = job.Request;
         var layout = DiskLayout.For(job.Copy);
 
+        // Setup: the blob, the cache and the disk file, until the first block can be written. No span of its own:
+        // the cache's uploaders, started here, belong to the job's span (the blob's creation has its own span).
+        var setupStarted = time.GetTimestamp();
+        void EndSetup() => times.Setup = time.GetElapsedTime(setupStarted);
+
         AzurePageBlob blob;
-        using (DataAgentTelemetry.Source.StartActivity("blob.create"))
+        PageCache cache;
+        try
+        {
             blob = await job.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize, request.Overwrite,
                 cancellationToken);
-        job.AttachBlob(blob.Name);
-
-        var cacheOptions = new PageCacheOptions
+            job.AttachBlob(blob.Name);
+            metrics.BytesSkippedZero((long)(job.Copy.DiskSize - job.Copy.AllocatedBytes));
+            var cacheOptions = new PageCacheOptions
+            {
+                PageSize = request.PageSize,
+                CapacityBytes = request.CacheSize,
+                Directory = cacheDirectory,
+                UploadParallelism = _options.UploadParallelism,
+            };
+            cache = new PageCache(cacheOptions, layout.DataSize, blob, job.Id, time, cacheMetrics);
+        }
+        catch
         {
-            PageSize = request.PageSize,
-            CapacityBytes = request.CacheSize,
-            Directory = cacheDirectory,
-            UploadParallelism = _options.UploadParallelism,
-        };
-        var cache = new PageCache(cacheOptions, layout.DataSize, blob, job.Id, time);
+            EndSetup();
+            throw;
+        }
+
         try
         {
             job.AttachCache(cache);
-            foreach (var (offset, length) in layout.Holes(job.Copy.Allocated))
-                cache.DeclareZero(offset, length);
-
-            await using (var disk = await disks.CreateAsync(job, cache, cancellationToken))
+            IRestoreDisk disk;
+            try
+            {
+                foreach (var (offset, length) in layout.Holes(job.Copy.Allocated))
+                    cache.DeclareZero(offset, length);
+                disk = await disks.CreateAsync(job, cache, cancellationToken);
+            }
+            catch
+            {
+                EndSetup();
+                throw;
+            }
+            EndSetup();
+            await using (disk)
             {
                 try
                 {
-                    await StreamBlocksAsync(job, disk, cancellationToken);
+                    await StreamBlocksAsync(job, disk, times, cancellationToken);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    await KeepCachedPagesAsync(job, cache, e);
+                    await Timed(spanName: null, t => times.Flush += t, () => KeepCachedPagesAsync(job, cache, e));
                     throw;
                 }
-                using (DataAgentTelemetry.Source.StartActivity("cache.flush"))
-                    await disk.CompleteAsync(cancellationToken);
+                finally
+                {
+                    times.SlotWait = cache.Statistics.SlotWaitTime;
+                }
+                await Timed(DataAgentTelemetry.FlushSpan, t => times.Flush += t, () => disk.CompleteAsync(cancellationToken));
             }
         }
         finally
         {
             job.DetachCache();
             await cache.DisposeAsync();
+            times.PutPageCalls = blob.PutPages.Calls;
+            times.Throttled = blob.PutPages.Throttled;
         }
 
         // The footer goes last: a blob that has it holds a whole disk.
         var footer = FixedVhdFooter.Create(layout.DataSize, Guid.NewGuid(), time.GetUtcNow());
-        await blob.WritePagesAsync(layout.DataSize, footer, cancellationToken);
+        await Timed(DataAgentTelemetry.FooterSpan, t => times.Footer = t,
+            () => blob.WritePagesAsync(layout.DataSize, footer, cancellationToken).AsTask());
 
         if (request.Verify)
         {
-            using (DataAgentTelemetry.Source.StartActivity("restore.verify"))
-                await BlobVerifier.VerifyAsync(blob, layout.DiskSize, job.Copy.DiskSha256, cancellationToken);
+            await Timed(DataAgentTelemetry.VerifySpan, t => times.Verify = t,
+                () => BlobVerifier.VerifyAsync(blob, layout.DiskSize, job.Copy.DiskSha256, cancellationToken));
             job.MarkVerified();
         }
     }
 
-    private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, CancellationToken cancellationToken)
+    /// <summary>Runs one step, under a span of its own if named, and records the step's time.</summary>
+    private async Task Timed(string? spanName, Action<TimeSpan> record, Func<Task> step)
     {
-        using var activity = DataAgentTelemetry.Source.StartActivity("restore.stream");
-        var media = new MediaAgentClient(channels, job.Request.MediaAgent, time, logger);
-        var waitingForCache = TimeSpan.Zero;
-        long received = await media.StreamAsync(job.Copy, async (block, ct) =>
+        // Started here, in this method's own flow, so the span stops being current when the step ends.
+        using var span = spanName is null ? null : DataAgentTelemetry.Source.StartActivity(spanName);
+        var started = time.GetTimestamp();
+        try
         {
-            var start = time.GetTimestamp();
-            await disk.WriteAsync((long)block.Offset, block.Data.Memory, ct);
-            waitingForCache += time.GetElapsedTime(start);
-            job.AddRestored(block.Data.Length);
-            DataAgentTelemetry.BytesReceived.Add(block.Data.Length);
-        }, cancellationToken);
-        activity?.SetTag("restoreagents.bytes_received", received);
-        activity?.SetTag("restoreagents.cache_write_seconds", waitingForCache.TotalSeconds);
+            await step();
+        }
+        catch (Exception e)
+        {
+            SpanFailure.Mark(span, e, SafeErrorText.Of(e));
+            throw;
+        }
+        finally
+        {
+            record(time.GetElapsedTime(started));
+        }
+    }
+
+    private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, StageTimes times,
+        CancellationToken cancellationToken)
+    {
+        var media = new MediaAgentClient(channels, job.Request.MediaAgent, time, logger);
+        using var activity = DataAgentTelemetry.Source.StartActivity(DataAgentTelemetry.StreamSpan, ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag(TelemetryAttributes.RpcSystem, TelemetryAttributes.RpcSystemGrpc);
+            activity.SetTag(TelemetryAttributes.RpcService, Protocol.V1.MediaAgent.Descriptor.FullName);
+            activity.SetTag(TelemetryAttributes.RpcMethod, "StreamBlocks");
+            activity.SetTag(TelemetryAttributes.ServerAddress, media.Agent.Url.Host);
+            activity.SetTag(TelemetryAttributes.ServerPort, media.Agent.Url.Port);
+            activity.SetTag(TelemetryAttributes.StreamResumed, false);
+        }
+        var started = time.GetTimestamp();
+        var writing = TimeSpan.Zero;
+        var outcome = "failed";
+        Exception? failure = null;
+        long received;
+        try
+        {
+            received = await media.StreamAsync(job.Copy, async (block, ct) =>
+            {
+                var writeStarted = time.GetTimestamp();
+                await disk.WriteAsync((long)block.Offset, block.Data.Memory, ct);
+                writing += time.GetElapsedTime(writeStarted);
+                job.AddRestored(block.Data.Length);
+                metrics.BytesReceived(block.Data.Length);
+            }, timings => times.MediaStoreRead += timings.StoreRead, cancellationToken);
+            outcome = "completed";
+        }
+        catch (Exception e)
+        {
+            (outcome, failure) = cancellationToken.IsCancellationRequested ? ("cancelled", null) : ("failed", e);
+            if (failure is not null) SpanFailure.Mark(activity, e, SafeErrorText.Of(e));
+            throw;
+        }
+        finally
+        {
+            var streaming = time.GetElapsedTime(started);
+            times.Streaming += streaming;
+            times.Writing += writing;
+            activity?.SetTag(TelemetryAttributes.StagePrefix + "writing", writing.TotalSeconds);
+            metrics.StreamEnded(streaming, outcome, failure, resumed: false);
+        }
+        activity?.SetTag(TelemetryAttributes.StreamBytes, received);
 
         if (received != (long)job.Copy.AllocatedBytes)
             throw new MediaAgentStreamException(

@@ -53,11 +53,14 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
     /// Streams the copy's blocks, verified, into <paramref name="write"/>, one at a time: the next block is read
     /// only when the last one is written, so a slow cache slows the media agent through gRPC flow control.
     /// </summary>
+    /// <param name="mediaTimings">Told the media agent's own timings of the stream when it ends, also when it
+    /// fails, if the media agent sent them.</param>
     /// <returns>The bytes received.</returns>
     /// <exception cref="MediaAgentStreamException">The stream broke or sent a block a media agent never sends.</exception>
     public async Task<long> StreamAsync(CopyDescription copy, Func<Block, CancellationToken, ValueTask> write,
-        CancellationToken cancellationToken)
+        Action<StreamBlocksTimings> mediaTimings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(mediaTimings);
         using var call = _client.StreamBlocks(new StreamBlocksRequest { CopyName = copy.Name },
             cancellationToken: cancellationToken);
         ulong nextAllowed = 0;
@@ -71,10 +74,12 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
                 nextAllowed = block.Offset + (ulong)block.Data.Length;
                 received += block.Data.Length;
             }
+            if (StreamBlocksTimings.ReadFrom(call.GetTrailers()) is { } timings) mediaTimings(timings);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.DataLoss)
         {
             // The media agent's own finding (a chunk that fails its hash), naming the copy and the offset.
+            if (StreamBlocksTimings.ReadFrom(e.Trailers) is { } timings) mediaTimings(timings);
             throw new MediaAgentStreamException(
                 $"the stream of copy '{copy.Name}' from {Agent} failed after offset {nextAllowed}: {Describe(e)}", e);
         }

@@ -4,13 +4,15 @@ using Microsoft.Extensions.Options;
 using RestoreAgents.Hosting.Security;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Store;
+using RestoreAgents.Telemetry;
 
 namespace RestoreAgents.MediaAgent.Services;
 
 /// <summary>Translates the media agent's gRPC calls into store reads; store errors map to status codes in
 /// <see cref="StoreExceptionInterceptor"/>.</summary>
-public sealed class MediaAgentService(SecondaryCopyStore store, IOptions<MediaAgentOptions> options, TimeProvider time,
-    ILogger<MediaAgentService> logger) : Protocol.V1.MediaAgent.MediaAgentBase
+public sealed class MediaAgentService(SecondaryCopyStore store, IOptions<MediaAgentOptions> options,
+    MediaAgentMetrics metrics, TimeProvider time, ILogger<MediaAgentService> logger)
+    : Protocol.V1.MediaAgent.MediaAgentBase
 {
     [Authorize(Policy = AccessPolicies.CopiesRead)]
     public override Task<ListCopiesResponse> ListCopies(ListCopiesRequest request, ServerCallContext context)
@@ -31,9 +33,15 @@ public sealed class MediaAgentService(SecondaryCopyStore store, IOptions<MediaAg
         var copy = store.GetCopy(request.CopyName);
         var ranges = request.Ranges.Count == 0 ? null : ByteRanges(request);
 
-        using var activity = MediaAgentTelemetry.Source.StartActivity("copy.stream");
-        activity?.SetTag("restoreagents.copy", copy.Name);
-        var timer = new StreamStageTimer();
+        using var activity = MediaAgentTelemetry.Source.StartActivity(MediaAgentTelemetry.StreamSpan);
+        if (activity is not null)
+        {
+            activity.SetTag(TelemetryAttributes.RpcSystem, TelemetryAttributes.RpcSystemGrpc);
+            activity.SetTag(TelemetryAttributes.RpcService, Protocol.V1.MediaAgent.Descriptor.FullName);
+            activity.SetTag(TelemetryAttributes.RpcMethod, nameof(StreamBlocks));
+            activity.SetTag(TelemetryAttributes.CopyName, copy.Name);
+        }
+        var timer = new StreamStageTimer(metrics, time);
         long bytesSent = 0;
         using var idle = new StreamIdleWatch(options.Value.StreamIdleTimeout, time, context.CancellationToken,
             () => Reset(context));
@@ -42,7 +50,7 @@ public sealed class MediaAgentService(SecondaryCopyStore store, IOptions<MediaAg
         {
             await using var blocks = store.ReadBlocksAsync(copy.Name, ranges, context.CancellationToken)
                 .GetAsyncEnumerator(context.CancellationToken);
-            while (await timer.TimeReadAsync(blocks.MoveNextAsync()))
+            while (await timer.TimeReadAsync(blocks, context.CancellationToken))
             {
                 var block = blocks.Current;
                 for (var start = 0; start < block.Data.Length; start += BlockMessages.MaxPieceBytes)
@@ -53,20 +61,31 @@ public sealed class MediaAgentService(SecondaryCopyStore store, IOptions<MediaAg
                         BlockMessages.Piece(block.Offset + start, piece)));
                 }
                 bytesSent += block.Data.Length;
-                MediaAgentTelemetry.BytesSent.Add(block.Data.Length);
             }
         }
         catch (Exception) when (idle.Expired && !context.CancellationToken.IsCancellationRequested)
         {
-            MediaAgentTelemetry.StreamsEndedIdle.Add(1);
+            metrics.StreamEndedIdle();
             logger.LogWarning("Ended the stream of copy {Copy} after {Bytes} bytes: its client read nothing for "
                 + "{Timeout} (MediaAgent:StreamIdleTimeout)", copy.Name, bytesSent, idle.IdleTimeout);
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"the stream of copy '{copy.Name}' "
+            var ended = new RpcException(new Status(StatusCode.DeadlineExceeded, $"the stream of copy '{copy.Name}' "
                 + $"was ended: its client read nothing for {idle.IdleTimeout} (MediaAgent:StreamIdleTimeout)"));
+            SpanFailure.Mark(activity, ended);
+            throw ended;
+        }
+        catch (Exception e)
+        {
+            SpanFailure.Mark(activity, e);
+            throw;
+        }
+        finally
+        {
+            // The data agent adds these to its own timings, also for a stream that failed.
+            timer.Timings.WriteTo(context.ResponseTrailers);
+            timer.Tag(activity);
+            activity?.SetTag(TelemetryAttributes.StreamBytes, bytesSent);
         }
 
-        timer.Tag(activity);
-        activity?.SetTag("restoreagents.bytes_sent", bytesSent);
         logger.LogInformation("Streamed {Bytes} bytes of copy {Copy}: {ReadSeconds:F2} s reading the store, "
             + "{SendSeconds:F2} s waiting on the network", bytesSent, copy.Name, timer.Read.TotalSeconds,
             timer.Send.TotalSeconds);

@@ -1,6 +1,4 @@
-using RestoreAgents.Testing;
-
-namespace RestoreAgents.Cli.Tests;
+namespace RestoreAgents.Testing;
 
 /// <summary>restorectl.dll as built in its own folder (the copy in the test folder runs on the test's dependencies).</summary>
 public static class RestorectlProcess
