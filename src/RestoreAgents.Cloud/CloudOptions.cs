@@ -5,8 +5,8 @@ using Azure.Storage.Blobs;
 namespace RestoreAgents.Cloud;
 
 /// <summary>
-/// Retries and timeouts of every call to the storage account (the SDK's exponential back-off). Bound from
-/// configuration by the data agent ("DataAgent:Cloud").
+/// Retries and timeouts of every call to the storage account (the SDK's exponential back-off), and how long a
+/// throttled page write is retried, paced. Bound from configuration by the data agent ("DataAgent:Cloud").
 /// </summary>
 public sealed class CloudOptions
 {
@@ -25,6 +25,15 @@ public sealed class CloudOptions
     /// <summary>How long one try may wait for the service before it counts as failed (and is retried).</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// How long one page write may keep being refused as throttling (503, 500 OperationTimedOut, 429) before the
+    /// restore fails: until then it is retried, paced (see <see cref="AzurePageBlob.Pacing"/>).
+    /// </summary>
+    public TimeSpan ThrottleDeadline { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Clock of the pacing and the back-offs of page writes; the system clock unless a test says otherwise.</summary>
+    internal TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Last say over the SDK client options: tests add an HTTP pipeline policy here.</summary>
     internal Action<BlobClientOptions>? ConfigureClient { get; set; }
 
@@ -41,6 +50,8 @@ public sealed class CloudOptions
                 $"cloud setting MaxRetryDelay ({MaxRetryDelay}) is shorter than RetryDelay ({RetryDelay})");
         if (NetworkTimeout <= TimeSpan.Zero)
             throw new ArgumentException($"cloud setting NetworkTimeout is {NetworkTimeout}; it must be positive");
+        if (ThrottleDeadline <= TimeSpan.Zero)
+            throw new ArgumentException($"cloud setting ThrottleDeadline is {ThrottleDeadline}; it must be positive");
     }
 
     internal BlobClientOptions ToClientOptions()
@@ -57,6 +68,9 @@ public sealed class CloudOptions
             },
             Diagnostics = { ApplicationId = "RestoreAgents" },
         };
+        // The same back-off as Retry says, but page writes are left to their blob's pacer (PacedPageWrites).
+        options.RetryPolicy = new PacedWritesRetryPolicy(MaxRetries,
+            DelayStrategy.CreateExponentialDelayStrategy(RetryDelay, MaxRetryDelay));
         ConfigureClient?.Invoke(options);
         return options;
     }

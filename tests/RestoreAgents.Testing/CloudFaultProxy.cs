@@ -14,9 +14,9 @@ namespace RestoreAgents.Testing;
 /// <summary>
 /// A loopback HTTP proxy (Kestrel) in front of a blob service such as Azurite: it forwards every request as it
 /// came and, by rule, fails some the way a faltering cloud does. <see cref="CloudFaultRule"/>s pick requests by
-/// kind, blob and page offset, and answer 503 ServerBusy with Retry-After, drop the connection before or after
-/// forwarding, stall, or flip a bit of a Put Page's body; <see cref="Pace"/> holds each blob's Put Pages to a byte
-/// rate and an in-flight limit with 503 + Retry-After. <see cref="Requests"/> records what it saw. Clients reach it
+/// kind, blob and page offset (all, some, or a random share), and answer 503 ServerBusy with Retry-After or a refusal
+/// (403), drop the connection before or after forwarding, stall, or flip a bit of a Put Page's body; <see cref="Pace"/>
+/// holds each blob's Put Pages to a byte rate and an in-flight limit with 503 + Retry-After. <see cref="Requests"/> records what it saw. Clients reach it
 /// through <see cref="BlobEndpoint"/> (the BlobEndpoint of a connection string): SharedKey signatures still hold,
 /// since the path is kept and the host is not signed.
 /// </summary>
@@ -134,6 +134,9 @@ public sealed class CloudFaultProxy : IAsyncDisposable
                 return;
             case CloudFault.DropConnection:
                 Drop(context, seen);
+                return;
+            case CloudFault.Refuse:
+                await AnswerErrorAsync(context, rule.Status, rule.ErrorCode, "The request was refused.", seen);
                 return;
         }
 
