@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using RestoreAgents.Caching;
+using RestoreAgents.Cloud;
 using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.DataAgent.Jobs;
@@ -20,6 +21,9 @@ internal sealed class RestoreJob
     private bool _verified;
     private DateTimeOffset? _started;
     private DateTimeOffset? _finishedAt;
+    private AzurePageBlob? _pacedBlob;
+    private int _uploadParallelism;
+    private int _streamReconnects;
 
     public RestoreJob(string id, RestoreRequest request, CopyDescription copy, ActivityContext parent)
     {
@@ -57,6 +61,14 @@ internal sealed class RestoreJob
     }
 
     internal void AttachBlob(string url) { lock (_gate) _blobUrl = url; }
+
+    /// <summary>The blob whose Put Page pacing the progress shows, and the most uploads the job keeps in flight.</summary>
+    internal void AttachPacing(AzurePageBlob blob, int uploadParallelism)
+    {
+        lock (_gate) (_pacedBlob, _uploadParallelism) = (blob, uploadParallelism);
+    }
+
+    internal void AddStreamReconnect() => Interlocked.Increment(ref _streamReconnects);
 
     internal void AttachCache(PageCache cache) { lock (_gate) _cache = cache; }
 
@@ -110,6 +122,8 @@ internal sealed class RestoreJob
                 Finished = _finishedAt is { } finished ? Timestamp.FromDateTimeOffset(finished) : null,
                 Error = _error,
                 Verified = _verified,
+                CloudPacing = _pacedBlob is null ? null : CloudPacings.From(_pacedBlob.Pacing, _uploadParallelism),
+                StreamReconnects = (uint)Volatile.Read(ref _streamReconnects),
             };
         }
     }

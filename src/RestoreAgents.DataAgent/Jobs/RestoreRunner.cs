@@ -79,6 +79,7 @@ internal sealed class RestoreRunner(
             blob = await request.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize, request.Overwrite,
                 cancellationToken);
         job.AttachBlob(blob.Name);
+        job.AttachPacing(blob, _options.UploadParallelism);
 
         var cacheOptions = new PageCacheOptions
         {
