@@ -132,15 +132,16 @@ internal sealed class RestoreRunner(
     {
         using var activity = DataAgentTelemetry.Source.StartActivity("restore.stream");
         var media = new MediaAgentClient(channels, job.Request.MediaAgent, time);
+        var stream = new ResumingBlockStream(media, job.Copy, _options.MediaAgentStream, time, logger);
         var waitingForCache = TimeSpan.Zero;
-        long received = await media.StreamAsync(job.Copy, async (block, ct) =>
+        long received = await stream.StreamAsync(async (block, ct) =>
         {
             var start = time.GetTimestamp();
             await disk.WriteAsync((long)block.Offset, block.Data.Memory, ct);
             waitingForCache += time.GetElapsedTime(start);
             job.AddRestored(block.Data.Length);
             DataAgentTelemetry.BytesReceived.Add(block.Data.Length);
-        }, cancellationToken);
+        }, _ => job.AddStreamReconnect(), cancellationToken);
         activity?.SetTag("restoreagents.bytes_received", received);
         activity?.SetTag("restoreagents.cache_write_seconds", waitingForCache.TotalSeconds);
 
