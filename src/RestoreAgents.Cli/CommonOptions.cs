@@ -8,8 +8,8 @@ namespace RestoreAgents.Cli;
 /// <summary>The options several commands share: agent addresses (with environment defaults) and sizes.</summary>
 public static class CommonOptions
 {
-    public const string DefaultDataAgent = "http://127.0.0.1:5020";
-    public const string DefaultMediaAgent = "http://127.0.0.1:5010";
+    public const string DefaultDataAgent = "https://127.0.0.1:5020";
+    public const string DefaultMediaAgent = "https://127.0.0.1:5010";
     public const string DataAgentVariable = "RESTOREAGENTS_DATA_AGENT";
     public const string MediaAgentVariable = "RESTOREAGENTS_MEDIA_AGENT";
 

@@ -16,14 +16,17 @@ public static class ExitCodes
           0    success (restore: the job completed, and its blob was verified unless --no-verify;
                mount: Ctrl+C or SIGTERM stopped it and every file was uploaded and unmounted)
           1    the restore job failed or was cancelled
-          2    usage error: unknown command or option, missing or invalid value (nothing was sent)
+          2    usage error: unknown command or option, missing or invalid value, no usable client
+               certificate (nothing was sent)
           3    cannot reach an agent (connection refused, unknown host, timed out, connection lost)
           4    any other error (the agent refused the request, a file is missing, the cloud refused, ...)
           130  interrupted (Ctrl+C); a job already started keeps running on the data agent
 
         Environment:
-          RESTOREAGENTS_DATA_AGENT         default for --data-agent (else http://127.0.0.1:5020)
-          RESTOREAGENTS_MEDIA_AGENT        default for --media-agent (else http://127.0.0.1:5010)
+          RESTOREAGENTS_DATA_AGENT         default for --data-agent (else https://127.0.0.1:5020)
+          RESTOREAGENTS_MEDIA_AGENT        default for --media-agent (else https://127.0.0.1:5010)
+          RESTOREAGENTS_CERT, _KEY, _CA    defaults for --cert, --key, --ca (else cert.pem, key.pem, ca.pem
+                                           in ~/.config/restoreagents)
           RESTOREAGENTS_CONNECTION_STRING  storage connection string when neither --connection-string nor --sas-url is given
           NO_COLOR                         plain output without colours
           OTEL_EXPORTER_OTLP_ENDPOINT      export restorectl's spans over OTLP; TRACEPARENT joins a caller's trace

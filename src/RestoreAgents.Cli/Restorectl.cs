@@ -9,7 +9,11 @@ namespace RestoreAgents.Cli;
 /// <summary>restorectl: the command tree, and one run of it with restorectl's exit codes and one-line errors.</summary>
 public static class Restorectl
 {
-    public static RootCommand CreateRootCommand(CliEnvironment environment, AgentClientFactory agents)
+    public static RootCommand CreateRootCommand(CliEnvironment environment, AgentClientFactory agents) =>
+        CreateRootCommand(environment, agents, new ClientCertificateOptions(environment));
+
+    private static RootCommand CreateRootCommand(CliEnvironment environment, AgentClientFactory agents,
+        ClientCertificateOptions certificates)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(agents);
@@ -25,7 +29,11 @@ public static class Restorectl
             new CancelCommand(environment, agents),
             new DownloadCommand(environment),
             new MountCommand(environment),
+            new CertsCommand(environment),
         };
+        root.Options.Add(certificates.Certificate);
+        root.Options.Add(certificates.Key);
+        root.Options.Add(certificates.Ca);
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new ExitCodesHelpAction((HelpAction)help.Action!);
         return root;
@@ -39,7 +47,8 @@ public static class Restorectl
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
         using var ownAgents = agents is null ? new AgentClientFactory() : null;
-        var root = CreateRootCommand(environment, agents ?? ownAgents!);
+        var certificates = new ClientCertificateOptions(environment);
+        var root = CreateRootCommand(environment, agents ?? ownAgents!, certificates);
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.Action is ParseErrorAction)
         {
@@ -49,6 +58,7 @@ public static class Restorectl
             return ExitCodes.Usage;
         }
 
+        (agents ?? ownAgents!).UseCertificates(certificates.Resolve(parseResult));
         var configuration = new InvocationConfiguration
         {
             Output = environment.Output,

@@ -2,8 +2,8 @@ namespace RestoreAgents.Connections;
 
 /// <summary>
 /// How the channels of <see cref="AgentChannels"/> connect, bound from configuration (the data agent's
-/// "DataAgent:MediaAgentChannels"). Transport security goes here next: the client certificate an agent presents and
-/// the CA its peers' certificates must chain to, applied where <see cref="AgentChannels"/> builds its handler.
+/// "DataAgent:MediaAgentChannels"). The certificate a channel presents and the CAs it trusts come with the
+/// <see cref="RestoreAgents.Security.CertificateSource"/> given to <see cref="AgentChannels"/>.
 /// </summary>
 public sealed class AgentChannelOptions
 {
@@ -21,6 +21,12 @@ public sealed class AgentChannelOptions
 
     /// <summary>The largest message a call may receive, in bytes; null for gRPC's default of 4 MiB.</summary>
     public int? MaxReceiveMessageSize { get; set; }
+
+    /// <summary>
+    /// Whether http:// addresses may be dialled (h2c, no TLS): development only. The data agent takes it from its
+    /// own Tls:AllowPlaintext; restorectl allows it when the operator writes http:// himself.
+    /// </summary>
+    public bool AllowPlaintext { get; set; }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
     public void Validate()

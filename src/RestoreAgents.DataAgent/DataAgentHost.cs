@@ -4,6 +4,8 @@ using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
 using RestoreAgents.Hosting;
+using RestoreAgents.Hosting.Security;
+using RestoreAgents.Security;
 
 namespace RestoreAgents.DataAgent;
 
@@ -13,7 +15,11 @@ public static class DataAgentHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = AgentHost.CreateBuilder(args, DataAgentTelemetry.Name, "cache", CacheHealth.Check,
-            grpc => grpc.Interceptors.Add<RestoreExceptionInterceptor>());
+            AccessRoles.OfDataAgent, grpc =>
+            {
+                grpc.Interceptors.Add<DataAgentAudit>();
+                grpc.Interceptors.Add<RestoreExceptionInterceptor>();
+            });
 
         builder.Services.AddOptions<DataAgentOptions>()
             .BindConfiguration(DataAgentOptions.Section)
@@ -21,9 +27,15 @@ public static class DataAgentHost
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>, DataAgentOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
-        // One channel per media agent, shared by every job; disposed with the host.
-        builder.Services.AddSingleton(services => new AgentChannels(
-            services.GetRequiredService<IOptions<DataAgentOptions>>().Value.MediaAgentChannels));
+        // One channel per media agent, shared by every job; disposed with the host. It presents the agent's own
+        // certificate (Tls:*) and trusts the same CAs; plaintext media agents only when Tls:AllowPlaintext is on.
+        builder.Services.AddSingleton(services =>
+        {
+            var channels = services.GetRequiredService<IOptions<DataAgentOptions>>().Value.MediaAgentChannels;
+            channels.AllowPlaintext = services.GetRequiredService<IOptions<TlsOptions>>().Value.AllowPlaintext;
+            return new AgentChannels(channels, services.GetService<CertificateSource>(),
+                services.GetRequiredService<TimeProvider>());
+        });
         builder.Services.AddSingleton<DirectRestoreDiskFactory>();
         builder.Services.AddSingleton<FuseRestoreDiskFactory>();
         builder.Services.AddSingleton<IRestoreDiskFactory>(services =>

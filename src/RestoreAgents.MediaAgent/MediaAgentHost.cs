@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RestoreAgents.Hosting;
+using RestoreAgents.Hosting.Security;
 using RestoreAgents.MediaAgent.Services;
 using RestoreAgents.Store;
 
@@ -11,7 +12,11 @@ public static class MediaAgentHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = AgentHost.CreateBuilder(args, MediaAgentTelemetry.Name, "store", StoreHealth.Check,
-            grpc => grpc.Interceptors.Add<StoreExceptionInterceptor>());
+            AccessRoles.OfMediaAgent, grpc =>
+            {
+                grpc.Interceptors.Add<MediaAgentAudit>();
+                grpc.Interceptors.Add<StoreExceptionInterceptor>();
+            });
 
         builder.Services.AddOptions<MediaAgentOptions>()
             .BindConfiguration(MediaAgentOptions.Section)

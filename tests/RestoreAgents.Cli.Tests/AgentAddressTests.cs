@@ -5,9 +5,9 @@ public sealed class AgentAddressTests
     [Theory]
     [InlineData("http://127.0.0.1:5020", "http://127.0.0.1:5020/")]
     [InlineData("https://proxy.example:443", "https://proxy.example/")]
-    [InlineData("backup-host:5010", "http://backup-host:5010/")]
+    [InlineData("backup-host:5010", "https://backup-host:5010/")]
     [InlineData("  http://[::1]:5020 ", "http://[::1]:5020/")]
-    public void AgentAddress_AcceptsHttpUrlsAndHostPort(string text, string expected)
+    public void AgentAddress_AcceptsHttpUrlsAndHostPort_MeaningHttps(string text, string expected)
     {
         Assert.True(AgentAddress.TryParse(text, out var address, out _));
         Assert.Equal(expected, address.ToString());

@@ -115,7 +115,7 @@ public sealed class RestoreArgumentTests : IAsyncLifetime
         Assert.Equal(0ul, request.CacheSizeBytes);
         Assert.True(request.Verify);
         Assert.False(request.Overwrite);
-        Assert.Equal("http://127.0.0.1:5010/", request.MediaAgentUrl);
+        Assert.Equal("https://127.0.0.1:5010/", request.MediaAgentUrl);
     }
 
     [Theory]

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
+using RestoreAgents.Hosting.Security;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Testing;
 
@@ -17,12 +19,14 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
 {
     private readonly TempDirectory _cache = new("data-agent-cache");
     private readonly RestoreExceptionInterceptor _interceptor = new(NullLogger<RestoreExceptionInterceptor>.Instance);
-    private readonly AgentChannels _channels = new(new AgentChannelOptions());
+    private readonly AgentChannels _channels;
     private readonly RestoreJobRegistry _jobs;
     private readonly DataAgentService _service;
 
-    public DataAgentUnderTest(Action<DataAgentOptions>? configure = null)
+    /// <param name="pki">Whose CA the media agent's certificate is of; the agent dials as its data agent.</param>
+    public DataAgentUnderTest(TestPki pki, Action<DataAgentOptions>? configure = null)
     {
+        _channels = pki.Channels(TestPki.DataAgent);
         var settings = new DataAgentOptions
         {
             CacheDirectory = _cache.Path,
@@ -73,8 +77,22 @@ internal sealed class DataAgentUnderTest : IAsyncDisposable
     /// <summary>A running WatchRestore call: <see cref="Call"/> ends when the service method returns.</summary>
     public sealed record Watch(Task Call, TestServerStreamWriter<RestoreProgress> Stream);
 
-    private static TestServerCallContext Context(string method, CancellationToken cancellationToken = default) =>
-        TestServerCallContext.Create($"/restoreagents.v1.DataAgent/{method}", cancellationToken);
+    /// <summary>A call as the operator "operator" makes it (the service reads its caller from the HTTP context).</summary>
+    private static TestServerCallContext Context(string method, CancellationToken cancellationToken = default)
+    {
+        var context = TestServerCallContext.Create($"/restoreagents.v1.DataAgent/{method}", cancellationToken);
+        context.UserState[HttpContextKey] = new DefaultHttpContext
+        {
+            User = CallerClaims.Principal(Caller, "test", [AccessRoles.Operator], "test"),
+        };
+        return context;
+    }
+
+    /// <summary>Who the calls come from.</summary>
+    public const string Caller = "operator";
+
+    // Where grpc-dotnet's GetHttpContext() finds the HTTP context of a call made without a host.
+    private const string HttpContextKey = "__HttpContext";
 
     public async ValueTask DisposeAsync()
     {

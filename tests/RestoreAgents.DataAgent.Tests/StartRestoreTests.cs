@@ -11,7 +11,7 @@ namespace RestoreAgents.DataAgent.Tests;
 public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixture<MediaAgentOnLoopback>, IAsyncLifetime
 {
     private const uint MiB = 1024 * 1024;
-    private readonly DataAgentUnderTest _agent = new(options =>
+    private readonly DataAgentUnderTest _agent = new(media.Pki, options =>
     {
         options.PageSizeBytes = 512 * 1024; // not the built-in 4 MiB, so a default is seen to come from here
         options.CacheSizeBytes = 6 * MiB;
@@ -22,6 +22,7 @@ public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixtur
         { "no media agent", r => r.MediaAgentUrl = "", "media agent URL ''" },
         { "relative media agent", r => r.MediaAgentUrl = "backup-host:5010/x", "'backup-host:5010/x'" },
         { "ftp media agent", r => r.MediaAgentUrl = "ftp://backup-host/", "'ftp://backup-host/'" },
+        { "plaintext media agent", r => r.MediaAgentUrl = "http://backup-host:5010/", "'http://backup-host:5010/' is plaintext" },
         { "empty copy name", r => r.CopyName = "", "copy name" },
         { "blank copy name", r => r.CopyName = "  ", "copy name" },
         { "page not a multiple of 512", r => r.PageSizeBytes = 1000, "1000" },
@@ -73,6 +74,15 @@ public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixtur
         Assert.Equal(3UL * MiB, job.CacheSizeBytes);
         Assert.Equal(MediaAgentOnLoopback.CopyName, job.CopyName);
         Assert.Equal((ulong)MediaAgentOnLoopback.DiskSize, job.DiskSize);
+    }
+
+    [Fact]
+    public async Task StartRestore_RecordsWhoStartedTheJob()
+    {
+        await _agent.StartRestoreAsync(ValidRequest());
+
+        var job = Assert.Single((await _agent.ListRestoresAsync()).Jobs);
+        Assert.Equal(DataAgentUnderTest.Caller, job.StartedBy);
     }
 
     [Fact]

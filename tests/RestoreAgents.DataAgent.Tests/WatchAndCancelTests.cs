@@ -10,7 +10,7 @@ namespace RestoreAgents.DataAgent.Tests;
 /// </summary>
 public sealed class WatchAndCancelTests(MediaAgentOnLoopback media) : IClassFixture<MediaAgentOnLoopback>, IAsyncLifetime
 {
-    private readonly DataAgentUnderTest _agent = new();
+    private readonly DataAgentUnderTest _agent = new(media.Pki);
 
     [Fact]
     public async Task WatchRestore_StreamsProgressUntilTheJobFails_AndEndsWithTheError()

@@ -1,5 +1,7 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using RestoreAgents.Hosting.Security;
 using RestoreAgents.DataAgent;
 using RestoreAgents.MediaAgent;
 using RestoreAgents.Testing;
@@ -8,7 +10,8 @@ namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>
 /// Real parts for end-to-end tests: Azurite, a secondary-copy store, and both agents as real Kestrel hosts on
-/// free loopback ports, talking HTTP/2 to each other. Started once per collection.
+/// free loopback ports, talking HTTP/2 over mutual TLS with the certificates of a throwaway <see cref="TestPki"/>,
+/// as in production. Started once per collection.
 /// </summary>
 public sealed class AgentsFixture : IAsyncLifetime
 {
@@ -17,6 +20,10 @@ public sealed class AgentsFixture : IAsyncLifetime
     private WebApplication? _dataAgent;
 
     public AzuriteFixture Azurite { get; } = new();
+    public TestPki Pki { get; } = new();
+
+    /// <summary>The audit lines of every host the fixture starts.</summary>
+    public LogRecorder Audit { get; } = new(AuditLog.Category);
     public string StorePath => _root.Combine("store");
     public string CacheDirectory => _root.Combine("cache");
     public string WorkPath => _root.Combine("work");
@@ -35,19 +42,21 @@ public sealed class AgentsFixture : IAsyncLifetime
         Directory.CreateDirectory(WorkPath);
         await Azurite.InitializeAsync();
 
-        _mediaAgent = MediaAgentHost.Build(["--urls", "http://127.0.0.1:0", $"--MediaAgent:StorePath={StorePath}"]);
+        _mediaAgent = MediaAgentHost.Build(["--urls", "https://127.0.0.1:0", $"--MediaAgent:StorePath={StorePath}",
+            "--Hosting:EnableReflection=true", .. Pki.MediaAgentSettings()], RecordAudit);
         await _mediaAgent.StartAsync();
         MediaAgentUrl = new Uri(_mediaAgent.Urls.Single());
 
-        _dataAgent = await StartDataAgentAsync(CacheDirectory, $"--DataAgent:MountPath={MountPath}");
+        _dataAgent = await StartDataAgentAsync(CacheDirectory, $"--DataAgent:MountPath={MountPath}",
+            "--Hosting:EnableReflection=true");
         DataAgentUrl = new Uri(_dataAgent.Urls.Single());
     }
 
     /// <summary>Starts another data agent on a free port (the caller stops it), with its own cache folder.</summary>
     public async Task<WebApplication> StartDataAgentAsync(string cacheDirectory, params string[] settings)
     {
-        var app = DataAgentHost.Build(["--urls", "http://127.0.0.1:0", $"--DataAgent:CacheDirectory={cacheDirectory}",
-            "--DataAgent:Cloud:MaxRetries=2", .. settings]);
+        var app = DataAgentHost.Build(["--urls", "https://127.0.0.1:0", $"--DataAgent:CacheDirectory={cacheDirectory}",
+            "--DataAgent:Cloud:MaxRetries=2", .. Pki.DataAgentSettings(), .. settings], RecordAudit);
         try
         {
             await app.StartAsync();
@@ -60,15 +69,23 @@ public sealed class AgentsFixture : IAsyncLifetime
         }
     }
 
-    public GrpcChannel DataAgentChannel() => GrpcChannel.ForAddress(DataAgentUrl);
+    /// <summary>A channel to the data agent, as an operator unless <paramref name="who"/> says otherwise.</summary>
+    public GrpcChannel DataAgentChannel(string who = TestPki.Operator) => Pki.Channel(DataAgentUrl, who);
 
-    public GrpcChannel MediaAgentChannel() => GrpcChannel.ForAddress(MediaAgentUrl);
+    /// <summary>A channel to the media agent, as a data agent unless <paramref name="who"/> says otherwise.</summary>
+    public GrpcChannel MediaAgentChannel(string who = TestPki.DataAgent) => Pki.Channel(MediaAgentUrl, who);
+
+    /// <summary>A channel to another data agent (one of <see cref="StartDataAgentAsync"/>) as an operator.</summary>
+    public GrpcChannel ChannelTo(WebApplication dataAgent) => Pki.Channel(new Uri(dataAgent.Urls.Single()), TestPki.Operator);
+
+    private void RecordAudit(WebApplicationBuilder builder) => builder.Logging.AddProvider(Audit);
 
     public async Task DisposeAsync()
     {
         if (_dataAgent is not null) await _dataAgent.DisposeAsync();
         if (_mediaAgent is not null) await _mediaAgent.DisposeAsync();
         await Azurite.DisposeAsync();
+        Pki.Dispose();
         _root.Dispose();
     }
 }

@@ -23,7 +23,7 @@ public sealed class BadBlockTests(AgentsFixture agents) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _media = await ScriptedMediaAgent.StartAsync();
+        _media = await ScriptedMediaAgent.StartAsync(agents.Pki);
         _dataAgent = await agents.StartDataAgentAsync(_folder.Combine("cache"),
             $"--DataAgent:MountPath={_folder.Combine("mount")}");
     }

@@ -54,7 +54,7 @@ public sealed class BadInputTests(AgentsFixture agents)
     public async Task StartRestore_UnreachableMediaAgent_FailsWithUnavailableNamingTheAddress_AndStartsNoJob()
     {
         var request = _driver.Request("copy-of-an-unreachable-agent", "x.vhd", MiB, 4 * MiB);
-        request.MediaAgentUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        request.MediaAgentUrl = $"https://127.0.0.1:{FreePort.Next()}";
 
         var error = await StartFailsAsync(request);
 

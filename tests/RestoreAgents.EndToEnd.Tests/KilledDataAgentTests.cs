@@ -1,4 +1,3 @@
-using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.PseudoDisk.Interop;
 using RestoreAgents.Testing;
@@ -28,8 +27,8 @@ public sealed class KilledDataAgentTests(AgentsFixture agents)
         await _driver.BackupAsync(image, "killed");
         var request = _driver.Request("killed", "killed.vhd", 512 * 1024, MiB);
 
-        await using var first = await AgentProcess.StartAsync("RestoreAgents.DataAgent", settings);
-        using (var channel = GrpcChannel.ForAddress(first.Url))
+        await using var first = await AgentProcess.StartAsync("RestoreAgents.DataAgent", agents.Pki, settings);
+        using (var channel = agents.Pki.Channel(first.Url, TestPki.Operator))
         {
             var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
             var job = (await client.StartRestoreAsync(request)).JobId;
@@ -46,7 +45,7 @@ public sealed class KilledDataAgentTests(AgentsFixture agents)
         // Killed while writing into its own mount, the agent hangs in exit until its FUSE connection is aborted.
         Assert.True(MountTable.Find(mount) is { IsFuse: true }, "the killed agent left no mount: the test proves nothing");
 
-        await using var second = await AgentProcess.StartAsync("RestoreAgents.DataAgent", settings);
+        await using var second = await AgentProcess.StartAsync("RestoreAgents.DataAgent", agents.Pki, settings);
         Assert.True(await first.ExitedWithinAsync(TimeSpan.FromSeconds(30)),
             "the killed agent is still stuck in exit after the next agent started");
         Assert.Empty(Directory.EnumerateFileSystemEntries(cache));

@@ -18,7 +18,7 @@ public sealed class MediaAgentClientTests(AgentsFixture agents)
     [Fact]
     public async Task DescribeAsync_TakesItsDeadlineFromTheInjectedClock()
     {
-        using var channels = new AgentChannels(new AgentChannelOptions());
+        using var channels = agents.Pki.Channels(TestPki.DataAgent);
         var onTime = new MediaAgentClient(channels, agents.MediaAgentUrl, TimeProvider.System);
         var late = new MediaAgentClient(channels, agents.MediaAgentUrl, new HourLateClock());
 

@@ -1,5 +1,4 @@
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.PseudoDisk.Interop;
 using RestoreAgents.Testing;
@@ -32,9 +31,9 @@ public sealed class MissingFuseTests(AgentsFixture agents)
         await _driver.BackupAsync(image, copy);
 
         await using var dataAgent = await AgentProcess.StartAsync(
-            await HostWithout.PrefixAsync(part, folder.Combine("namespace")), "RestoreAgents.DataAgent",
+            await HostWithout.PrefixAsync(part, folder.Combine("namespace")), "RestoreAgents.DataAgent", agents.Pki,
             $"--DataAgent:CacheDirectory={folder.Combine("cache")}", $"--DataAgent:MountPath={mount}");
-        using var channel = GrpcChannel.ForAddress(dataAgent.Url);
+        using var channel = agents.Pki.Channel(dataAgent.Url, TestPki.Operator);
         var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
         var result = await _driver.RestoreAsync(_driver.Request(copy, $"{copy}.vhd", MiB, 2 * MiB), dataAgent.Url);
 

@@ -43,7 +43,7 @@ public sealed class ProxyDiskFullTests(AgentsFixture agents)
             Assert.Contains("No space left on device", result.Error);
             Assert.Contains(cache, result.Error);
             await AssertUploadedPagesMatchAsync($"{name}.vhd", image);
-            using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(dataAgent.Urls.Single());
+            using var channel = agents.ChannelTo(dataAgent);
             await new Protocol.V1.DataAgent.DataAgentClient(channel).ListRestoresAsync(new ListRestoresRequest());
             Assert.Empty(Directory.EnumerateFileSystemEntries(cache));
         }

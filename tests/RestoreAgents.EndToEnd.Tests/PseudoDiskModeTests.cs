@@ -81,7 +81,7 @@ public sealed class PseudoDiskModeTests(AgentsFixture agents)
         Assert.Contains("DataAgent:PseudoDisk=direct", result.Error);
         Assert.Equal(0ul, result.PagesUploaded);
         // Every job would fail the same way, so the agent tells controllers it does not serve.
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(dataAgent.Urls.Single());
+        using var channel = agents.ChannelTo(dataAgent);
         var health = await new Grpc.Health.V1.Health.HealthClient(channel)
             .CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
         Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing, health.Status);

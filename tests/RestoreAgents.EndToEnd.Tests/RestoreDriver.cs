@@ -1,8 +1,8 @@
 using Azure.Storage.Blobs;
 using Grpc.Core;
-using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Store;
+using RestoreAgents.Testing;
 
 namespace RestoreAgents.EndToEnd.Tests;
 
@@ -39,7 +39,7 @@ internal sealed class RestoreDriver(AgentsFixture agents)
     /// <param name="dataAgent">Another data agent than the fixture's.</param>
     public async Task<RestoreProgress> RestoreAsync(StartRestoreRequest request, Uri? dataAgent = null)
     {
-        using var channel = GrpcChannel.ForAddress(dataAgent ?? agents.DataAgentUrl);
+        using var channel = agents.Pki.Channel(dataAgent ?? agents.DataAgentUrl, TestPki.Operator);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
         var started = await client.StartRestoreAsync(request);
         return await WatchAsync(client, started.JobId);

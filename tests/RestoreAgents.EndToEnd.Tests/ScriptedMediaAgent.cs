@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.IO.Hashing;
+using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
@@ -9,32 +11,42 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RestoreAgents.Protocol.V1;
+using RestoreAgents.Testing;
 
 namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>
-/// A media agent on Kestrel (HTTP/2 on a free loopback port) that streams exactly the blocks a test scripts,
-/// to show what the data agent's client does with what a real media agent never sends: a block whose checksum
-/// is wrong, a block out of order or past the disk. A fake on purpose: the data agent is what is under test.
+/// A media agent on Kestrel (HTTP/2 over TLS on a free loopback port, presenting the test PKI's media agent
+/// certificate, so the data agent dials it as a real one; it asks for no client certificate) that streams exactly
+/// the blocks a test scripts, to show what the data agent's client does with what a real media agent never sends:
+/// a block whose checksum is wrong, a block out of order or past the disk. A fake on purpose: the data agent is
+/// what is under test.
 /// </summary>
 internal sealed class ScriptedMediaAgent : IAsyncDisposable
 {
     private readonly Copies _copies;
     private readonly WebApplication _host;
+    private readonly X509Certificate2 _certificate;
 
-    private ScriptedMediaAgent(WebApplication host, Copies copies)
+    private ScriptedMediaAgent(WebApplication host, Copies copies, X509Certificate2 certificate)
     {
         _host = host;
         _copies = copies;
+        _certificate = certificate;
     }
 
     public Uri Url => new(_host.Urls.Single());
 
-    public static async Task<ScriptedMediaAgent> StartAsync()
+    public static async Task<ScriptedMediaAgent> StartAsync(TestPki pki)
     {
+        var files = pki.Files(TestPki.MediaAgent);
+        var certificate = X509Certificate2.CreateFromPemFile(files.CertificateFile, files.KeyFile);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(certificate);
+        }));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddGrpc();
         var copies = new Copies();
@@ -42,7 +54,7 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
         var host = builder.Build();
         host.MapGrpcService<Service>();
         await host.StartAsync();
-        return new ScriptedMediaAgent(host, copies);
+        return new ScriptedMediaAgent(host, copies, certificate);
     }
 
     /// <summary>Serves a copy of <paramref name="disk"/>, described truthfully, whose stream sends <paramref name="blocks"/>.</summary>
@@ -77,7 +89,11 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
         Xxhash3 = XxHash3.HashToUInt64(data),
     };
 
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _certificate.Dispose();
+    }
 
     private sealed class Copies : ConcurrentDictionary<string, (CopyDescription Copy, IReadOnlyList<Block> Blocks)>;
 

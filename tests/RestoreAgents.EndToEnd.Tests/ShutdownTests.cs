@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs.Specialized;
 using Grpc.Core;
-using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.PseudoDisk.Interop;
 using RestoreAgents.Testing;
@@ -33,7 +32,7 @@ public sealed class ShutdownTests(AgentsFixture agents)
         RestoreProgress last;
         await using (dataAgent)
         {
-            using var channel = GrpcChannel.ForAddress(dataAgent.Urls.Single());
+            using var channel = agents.ChannelTo(dataAgent);
             var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
             // 1 MiB of cache for 192 MiB of data: the job is bound to be mid-stream when the agent stops.
             var started = await client.StartRestoreAsync(_driver.Request("stopped", "stopped.vhd", 512 * 1024, MiB));

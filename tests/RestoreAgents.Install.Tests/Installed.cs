@@ -6,6 +6,8 @@ public static class Installed
     public const string User = "restoreagents";
     public const string ConfigFolder = "/etc/restoreagents";
     public const string CertificatesFolder = "/etc/restoreagents/certs";
+    /// <summary>The files the settings files name (Tls__*), without their folder: ca.pem, media-agent.pem/.key, ...</summary>
+    public const string CaFile = "ca.pem";
     public const string MediaAgentConfig = "/etc/restoreagents/media-agent.env";
     public const string DataAgentConfig = "/etc/restoreagents/data-agent.env";
     public const string StateFolder = "/var/lib/restoreagents";

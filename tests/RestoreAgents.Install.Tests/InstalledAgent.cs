@@ -11,7 +11,7 @@ public sealed record InstalledAgent(string Unit, string Config)
     /// <summary>Sets ASPNETCORE_URLS in the settings file, as an operator would, to a free loopback port.</summary>
     public Uri ListenOnFreePort()
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var url = new Uri($"https://127.0.0.1:{FreePort.Next()}");
         EnvironmentFile.Set(Config, "ASPNETCORE_URLS", url.GetLeftPart(UriPartial.Authority));
         return url;
     }

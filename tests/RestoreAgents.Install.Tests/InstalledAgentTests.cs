@@ -7,7 +7,7 @@ namespace RestoreAgents.Install.Tests;
 /// its settings file says, stopped as systemctl stop does, and started again.
 /// </summary>
 [Collection(InstallCollection.Name)]
-public sealed class InstalledAgentTests
+public sealed class InstalledAgentTests(InstalledPackages installed)
 {
     private const HealthCheckResponse.Types.ServingStatus Serving = HealthCheckResponse.Types.ServingStatus.Serving;
 
@@ -18,7 +18,7 @@ public sealed class InstalledAgentTests
         await using var agent = await InstalledAgent.Media.StartAsync();
 
         Assert.Equal([url], agent.ListeningOn);
-        Assert.True(await AgentHealth.CheckAsync(url) == Serving, agent.Output);
+        Assert.True(await AgentHealth.CheckAsync(url, installed.Pki) == Serving, agent.Output);
         Assert.Equal((await Account.FindAsync(Installed.User))!.Uid, InstalledAgent.UidOf(agent.Id));
         var stop = await agent.StopAsync();
         Assert.True(stop.InTime, $"SIGTERM did not stop it within TimeoutStopSec:\n{agent.Output}");
@@ -34,7 +34,7 @@ public sealed class InstalledAgentTests
 
         Assert.Equal([url], agent.ListeningOn);
         // The health service says NOT_SERVING while the pseudo-disk cannot be mounted.
-        Assert.True(await AgentHealth.CheckAsync(url) == Serving, agent.Output);
+        Assert.True(await AgentHealth.CheckAsync(url, installed.Pki) == Serving, agent.Output);
         Assert.Equal(user.Uid, InstalledAgent.UidOf(agent.Id));
         var mount = MountTable.FuseMountAt(Installed.MountPath);
         Assert.True(mount is not null, $"nothing is mounted at {Installed.MountPath}:\n{agent.Output}");
@@ -50,16 +50,16 @@ public sealed class InstalledAgentTests
     [Fact]
     public async Task Agents_StoppedAndStartedAgain_ServeAgain()
     {
-        foreach (var installed in new[] { InstalledAgent.Media, InstalledAgent.Data })
+        foreach (var unit in new[] { InstalledAgent.Media, InstalledAgent.Data })
         {
-            var url = installed.ListenOnFreePort();
+            var url = unit.ListenOnFreePort();
             for (int start = 1; start <= 2; start++)
             {
-                await using var agent = await installed.StartAsync();
-                Assert.True(await AgentHealth.CheckAsync(url) == Serving, $"start {start} of {installed.Unit}:\n{agent.Output}");
+                await using var agent = await unit.StartAsync();
+                Assert.True(await AgentHealth.CheckAsync(url, installed.Pki) == Serving, $"start {start} of {unit.Unit}:\n{agent.Output}");
                 var stop = await agent.StopAsync();
                 Assert.True(stop.InTime && stop.MountsLeft.Count == 0,
-                    $"stop {start} of {installed.Unit}: in time {stop.InTime}, "
+                    $"stop {start} of {unit.Unit}: in time {stop.InTime}, "
                     + $"left {string.Join(", ", stop.MountsLeft)}\n{agent.Output}");
             }
         }

@@ -18,6 +18,9 @@ public sealed class InstalledPackages : IAsyncLifetime
     /// <summary>A folder for more packages (a higher version to upgrade to).</summary>
     public string Folder => _folder.Path;
 
+    /// <summary>The CA whose certificates the installed agents present and trust (<see cref="InstalledCertificates"/>).</summary>
+    public TestPki Pki { get; } = new();
+
     public async Task InitializeAsync()
     {
         if ((await ProcessRunner.RunCheckedAsync("id", "-u")).Trim() != "0")
@@ -31,10 +34,11 @@ public sealed class InstalledPackages : IAsyncLifetime
         await InstallAsync(Packages);
     }
 
-    /// <summary>dpkg -i of the whole set, marked as these tests' install.</summary>
+    /// <summary>dpkg -i of the whole set, marked as these tests' install, with the agents' certificates put in place.</summary>
     public async Task<string> InstallAsync(PackageSet packages)
     {
         var output = await Dpkg.InstallAsync(packages.Files);
+        await InstalledCertificates.InstallAsync(Pki);
         await File.WriteAllTextAsync(Installed.TestMarker, "installed by tests/RestoreAgents.Install.Tests\n");
         return output;
     }
@@ -49,6 +53,7 @@ public sealed class InstalledPackages : IAsyncLifetime
         {
             if (_fuse is not null) await _fuse.DisposeAsync();
             _folder.Dispose();
+            Pki.Dispose();
         }
     }
 

@@ -6,7 +6,8 @@ namespace RestoreAgents.Install.Tests;
 /// A whole restore with nothing but the installed parts: restorectl from PATH, both agents as their units run them.
 /// </summary>
 [Collection(InstallCollection.Name)]
-public sealed class InstalledRestoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+public sealed class InstalledRestoreTests(AzuriteFixture azurite, InstalledPackages installed)
+    : IClassFixture<AzuriteFixture>
 {
     [Fact]
     public async Task BackupIntoTheStore_ThenRestoreThroughTheInstalledAgents_LandsVerifiedInThePageBlob()
@@ -31,11 +32,14 @@ public sealed class InstalledRestoreTests(AzuriteFixture azurite) : IClassFixtur
         var dataUrl = InstalledAgent.Data.ListenOnFreePort();
         await using var media = await InstalledAgent.Media.StartAsync();
         await using var data = await InstalledAgent.Data.StartAsync();
+        var operatorFiles = installed.Pki.Files(TestPki.Operator);
         var restore = await ProcessRunner.RunAsync("restorectl",
         [
             "restore", "--data-agent", dataUrl.ToString(), "--media-agent", mediaUrl.ToString(), "--copy", copy,
             "--container", "installed", "--blob", "vm.vhd", "--cache-size", "8MiB",
             "--connection-string", azurite.ConnectionString,
+            // The operator's own certificate, of the CA the agents trust.
+            "--cert", operatorFiles.CertificateFile, "--key", operatorFiles.KeyFile, "--ca", operatorFiles.TrustedCaFile,
         ], TimeSpan.FromMinutes(5));
 
         // Exit 0: every page is in the blob, read back and checked against the copy's SHA-256.

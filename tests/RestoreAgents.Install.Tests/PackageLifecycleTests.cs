@@ -1,3 +1,4 @@
+using RestoreAgents.Testing;
 using Grpc.Health.V1;
 
 namespace RestoreAgents.Install.Tests;
@@ -28,7 +29,7 @@ public sealed class PackageLifecycleTests(InstalledPackages installed)
             Assert.Equal(mediaSettings, await File.ReadAllTextAsync(Installed.MediaAgentConfig));
             Assert.Equal(dataSettings, await File.ReadAllTextAsync(Installed.DataAgentConfig));
             foreach (var agent in new[] { InstalledAgent.Media, InstalledAgent.Data })
-                await StartsAndServesAsync(agent);
+                await StartsAndServesAsync(agent, installed.Pki);
 
             await Dpkg.RemoveAsync(Installed.Packages);
             foreach (var gone in new[] { Installed.MediaAgentDll, Installed.DataAgentDll, Installed.RestorectlDll,
@@ -61,11 +62,11 @@ public sealed class PackageLifecycleTests(InstalledPackages installed)
         }
     }
 
-    private static async Task StartsAndServesAsync(InstalledAgent agent)
+    private static async Task StartsAndServesAsync(InstalledAgent agent, TestPki pki)
     {
         var url = new Uri(EnvironmentFile.Read(agent.Config).Last(setting => setting.Key == "ASPNETCORE_URLS").Value);
         await using var process = await agent.StartAsync();
-        Assert.True(await AgentHealth.CheckAsync(url) == HealthCheckResponse.Types.ServingStatus.Serving,
+        Assert.True(await AgentHealth.CheckAsync(url, pki) == HealthCheckResponse.Types.ServingStatus.Serving,
             $"{agent.Unit} after the upgrade:\n{process.Output}");
         Assert.True((await process.StopAsync()).InTime, process.Output);
     }

@@ -5,19 +5,22 @@ namespace RestoreAgents.Testing;
 
 /// <summary>
 /// An agent as the operator runs it: its own build (the caller's configuration) in a process of its own, on a
-/// free loopback port, started once Kestrel says it listens. For what an in-process host cannot show: a
-/// SIGKILL, the process's own memory high-water mark. Its output is kept for failure messages.
+/// free loopback port over mutual TLS with certificates of a <see cref="TestPki"/>, started once Kestrel says it
+/// listens. For what an in-process host cannot show: a SIGKILL, SIGHUP, the process's own memory high-water mark.
+/// Its output is kept for failure messages and for tests that wait for a line.
 /// </summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private AgentProcess(Process process, Uri url)
+    private AgentProcess(Process process, Uri url, TestPki pki)
     {
         _process = process;
         Url = url;
+        Pki = pki;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
@@ -25,6 +28,9 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     public Uri Url { get; }
+
+    /// <summary>The PKI whose certificates the agent presents and trusts.</summary>
+    public TestPki Pki { get; }
 
     public int Id => _process.Id;
 
@@ -34,20 +40,25 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
+    /// <param name="pki">Its certificate, CA and roles: <see cref="TestPki.MediaAgentSettings"/> or <see cref="TestPki.DataAgentSettings"/>.</param>
     /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
-    public static Task<AgentProcess> StartAsync(string project, params string[] settings) =>
-        StartAsync([], project, settings);
+    public static Task<AgentProcess> StartAsync(string project, TestPki pki, params string[] settings) =>
+        StartAsync([], project, pki, settings);
 
     /// <param name="prefix">A command that runs the agent's command, e.g. <see cref="HostWithout.PrefixAsync"/>'s.</param>
     /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
+    /// <param name="pki">Its certificate, CA and roles: <see cref="TestPki.MediaAgentSettings"/> or <see cref="TestPki.DataAgentSettings"/>.</param>
     /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
-    public static async Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, string project,
+    public static async Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, string project, TestPki pki,
         params string[] settings)
     {
         var dll = Path.Combine(RepoPaths.Root, "src", project, "bin", CallerConfiguration(), "net10.0", project + ".dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build {project} first");
-        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        string[] command = [.. prefix, "dotnet", dll, "--urls", url.ToString(), .. settings];
+        var url = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        string[] security = project.Contains("Media", StringComparison.Ordinal)
+            ? pki.MediaAgentSettings()
+            : pki.DataAgentSettings();
+        string[] command = [.. prefix, "dotnet", dll, "--urls", url.ToString(), .. security, .. settings];
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
@@ -56,10 +67,21 @@ public sealed class AgentProcess : IAsyncDisposable
         };
         foreach (var argument in command[1..])
             start.ArgumentList.Add(argument);
-        var agent = new AgentProcess(Process.Start(start)!, url);
+        var agent = new AgentProcess(Process.Start(start)!, url, pki);
         await agent.WaitUntilListeningAsync(project);
         return agent;
     }
+
+    /// <summary>Completes with the first line of output, from now on, that <paramref name="match"/> accepts.</summary>
+    public Task<string> NextLineAsync(Func<string, bool> match)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output) _waiters.Add((match, seen));
+        return seen.Task;
+    }
+
+    /// <summary>SIGHUP: the agent reads its TLS files again.</summary>
+    public Task HangUpAsync() => ProcessRunner.RunAsync("kill", ["-HUP", _process.Id.ToString()]);
 
     /// <summary>SIGKILL: no shutdown code runs, as when the OOM killer strikes.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
@@ -114,7 +136,15 @@ public sealed class AgentProcess : IAsyncDisposable
     private void Append(string? line)
     {
         if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            foreach (var waiter in _waiters.Where(w => w.Match(line)).ToList())
+            {
+                waiter.Seen.TrySetResult(line);
+                _waiters.Remove(waiter);
+            }
+        }
         if (line.Contains("Now listening on: ", StringComparison.Ordinal)) _listening.TrySetResult();
     }
 }

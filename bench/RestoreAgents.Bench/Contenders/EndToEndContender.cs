@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Grpc.Core;
-using Grpc.Net.Client;
 using RestoreAgents.Bench.Harness;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Testing;
@@ -18,14 +17,14 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
     public string Name => $"e2e-{pseudoDisk}";
 
     public string Description => pseudoDisk == "fuse"
-        ? "media agent → gRPC → data agent writing through its FUSE pseudo-disk file → page cache → Put Page"
-        : "media agent → gRPC → data agent writing straight into its page cache → Put Page";
+        ? "media agent → gRPC over mutual TLS → data agent writing through its FUSE pseudo-disk file → page cache → Put Page"
+        : "media agent → gRPC over mutual TLS → data agent writing straight into its page cache → Put Page";
 
     public async Task<ContenderRun> RunAsync(RunSlot slot, CancellationToken cancellationToken)
     {
         var cacheFolder = slot.Combine("cache");
         Directory.CreateDirectory(cacheFolder);
-        await using var agent = await AgentProcess.StartAsync("RestoreAgents.DataAgent",
+        await using var agent = await AgentProcess.StartAsync("RestoreAgents.DataAgent", rig.Pki,
             $"--DataAgent:CacheDirectory={cacheFolder}",
             $"--DataAgent:PseudoDisk={pseudoDisk}",
             $"--DataAgent:MountPath={slot.Combine("mount")}",
@@ -34,7 +33,7 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             $"--DataAgent:UploadParallelism={settings.UploadParallelism}",
             "--Logging:LogLevel:Default=Warning");
 
-        using var channel = GrpcChannel.ForAddress(agent.Url);
+        using var channel = rig.Pki.Channel(agent.Url, TestPki.Operator);
         var client = new DataAgent.DataAgentClient(channel);
         var request = new StartRestoreRequest
         {

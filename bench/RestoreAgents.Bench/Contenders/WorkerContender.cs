@@ -33,6 +33,7 @@ public sealed class WorkerContender(BenchRig rig, SourceDisk disk, BenchSettings
             BlobName = slot.BlobName,
             MediaAgentUrl = rig.MediaAgent.Url.ToString(),
             CopyName = disk.CopyName,
+            MediaAgentCredentials = rig.Pki.Files(TestPki.DataAgent),
         };
         var requestPath = slot.Combine("worker-request.json");
         var resultPath = slot.Combine("worker-result.json");

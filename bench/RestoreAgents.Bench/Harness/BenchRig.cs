@@ -11,10 +11,11 @@ public sealed class BenchRig : IAsyncDisposable
 {
     public const string Container = "bench";
 
-    private BenchRig(AzuriteFixture azurite, AgentProcess mediaAgent)
+    private BenchRig(AzuriteFixture azurite, AgentProcess mediaAgent, TestPki pki)
     {
         Azurite = azurite;
         MediaAgent = mediaAgent;
+        Pki = pki;
         Blobs = new StorageAccountClient(new ConnectionStringCredentials(azurite.ConnectionString), CloudOptions)
             .GetContainer(Container);
     }
@@ -22,22 +23,27 @@ public sealed class BenchRig : IAsyncDisposable
     public AzuriteFixture Azurite { get; }
     public AgentProcess MediaAgent { get; }
 
+    /// <summary>The throwaway CA of the run: every agent and the harness talk mutual TLS, as in production.</summary>
+    public TestPki Pki { get; }
+
     /// <summary>Every contender's blob calls retry alike: the data agent's default.</summary>
     public CloudOptions CloudOptions { get; } = new();
 
     public static async Task<BenchRig> StartAsync(SourceDisk disk)
     {
         var azurite = new AzuriteFixture();
+        var pki = new TestPki();
         try
         {
             await azurite.InitializeAsync();
-            var mediaAgent = await AgentProcess.StartAsync("RestoreAgents.MediaAgent",
+            var mediaAgent = await AgentProcess.StartAsync("RestoreAgents.MediaAgent", pki,
                 $"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning");
-            return new BenchRig(azurite, mediaAgent);
+            return new BenchRig(azurite, mediaAgent, pki);
         }
         catch
         {
             await azurite.DisposeAsync();
+            pki.Dispose();
             throw;
         }
     }
@@ -57,5 +63,6 @@ public sealed class BenchRig : IAsyncDisposable
     {
         await MediaAgent.DisposeAsync();
         await Azurite.DisposeAsync();
+        Pki.Dispose();
     }
 }

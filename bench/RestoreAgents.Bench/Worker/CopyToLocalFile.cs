@@ -3,21 +3,24 @@ using Grpc.Core;
 using Microsoft.Win32.SafeHandles;
 using RestoreAgents.Connections;
 using RestoreAgents.Protocol.V1;
+using RestoreAgents.Security;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace RestoreAgents.Bench.Worker;
 
 /// <summary>
 /// The first phase of the old way: the copy's block stream from the media agent, through the generated protocol
-/// client on a channel of <see cref="AgentChannels"/> (as the data agent's), written at its offsets into a local
+/// client on a channel of <see cref="AgentChannels"/> over mutual TLS (as the data agent's), written at its offsets into a local
 /// sparse file of the disk's size. Every block's XXH3 is checked, as the data agent checks it, and the file is
 /// fsynced at the end: a restore to local disk is on that disk.
 /// </summary>
 internal static class CopyToLocalFile
 {
-    public static async Task<long> RunAsync(Uri mediaAgent, string copyName, string path,
+    public static async Task<long> RunAsync(Uri mediaAgent, CertificateFiles credentials, string copyName, string path,
         CancellationToken cancellationToken)
     {
-        using var channels = new AgentChannels(new AgentChannelOptions());
+        using var certificates = new CertificateSource(credentials, NullLogger.Instance, watch: false);
+        using var channels = new AgentChannels(new AgentChannelOptions(), certificates);
         var client = new MediaAgent.MediaAgentClient(channels.For(mediaAgent));
         var copy = await client.DescribeCopyAsync(new DescribeCopyRequest { CopyName = copyName },
             cancellationToken: cancellationToken);

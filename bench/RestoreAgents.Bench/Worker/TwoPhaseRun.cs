@@ -18,7 +18,8 @@ internal static class TwoPhaseRun
     {
         var localDisk = Path.Combine(request.Folder, "restored.raw");
         var window = new MeasuredWindow();
-        await CopyToLocalFile.RunAsync(new Uri(request.MediaAgentUrl), request.CopyName, localDisk, cancellationToken);
+        await CopyToLocalFile.RunAsync(new Uri(request.MediaAgentUrl), request.MediaAgentCredentials, request.CopyName,
+            localDisk, cancellationToken);
         var streamed = window.Elapsed;
 
         var blob = await request.BlobContainer().CreatePageBlobAsync(request.BlobName,

@@ -1,4 +1,5 @@
 using RestoreAgents.Cloud;
+using RestoreAgents.Security;
 
 namespace RestoreAgents.Bench.Worker;
 
@@ -21,6 +22,9 @@ public sealed record WorkerRequest
     public required string BlobName { get; init; }
     public required string MediaAgentUrl { get; init; }
     public required string CopyName { get; init; }
+
+    /// <summary>The data agent's certificate files: two-phase dials the media agent over mutual TLS as the data agent does.</summary>
+    public required CertificateFiles MediaAgentCredentials { get; init; }
 
     /// <summary>Where the pseudo-disk runs keep their local page blob, for the harness to check.</summary>
     public string PageBlobPath => Path.Combine(Folder, "page-blob.raw");

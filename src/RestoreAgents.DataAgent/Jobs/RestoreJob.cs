@@ -25,15 +25,19 @@ internal sealed class RestoreJob
     private int _uploadParallelism;
     private int _streamReconnects;
 
-    public RestoreJob(string id, RestoreRequest request, CopyDescription copy, ActivityContext parent)
+    public RestoreJob(string id, RestoreRequest request, CopyDescription copy, string startedBy, ActivityContext parent)
     {
         Id = id;
+        StartedBy = startedBy;
         Request = request;
         Copy = copy;
         Parent = parent;
     }
 
     public string Id { get; }
+
+    /// <summary>The identity of the caller that started the job.</summary>
+    public string StartedBy { get; }
     public RestoreRequest Request { get; }
     public CopyDescription Copy { get; }
 
@@ -122,6 +126,7 @@ internal sealed class RestoreJob
                 Finished = _finishedAt is { } finished ? Timestamp.FromDateTimeOffset(finished) : null,
                 Error = _error,
                 Verified = _verified,
+                StartedBy = StartedBy,
                 CloudPacing = _pacedBlob is null ? null : CloudPacings.From(_pacedBlob.Pacing, _uploadParallelism),
                 StreamReconnects = (uint)Volatile.Read(ref _streamReconnects),
             };

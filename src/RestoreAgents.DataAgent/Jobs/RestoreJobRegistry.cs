@@ -25,20 +25,22 @@ internal sealed class RestoreJobRegistry(
     private readonly SemaphoreSlim _runSlots = new(options.Value.MaxConcurrentJobs);
     private readonly CancellationTokenSource _stopping = new();
 
-    public async Task<RestoreJob> StartAsync(StartRestoreRequest message, CancellationToken cancellationToken)
+    /// <param name="startedBy">The caller's identity, kept with the job.</param>
+    public async Task<RestoreJob> StartAsync(StartRestoreRequest message, string startedBy,
+        CancellationToken cancellationToken)
     {
         if (_stopping.IsCancellationRequested)
             throw new RestoreRejectedException(StatusCode.Unavailable, "the data agent is shutting down");
 
-        var request = RestoreRequests.From(message, _options);
+        var request = RestoreRequests.From(message, _options, channels.AllowsPlaintext);
         // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
         var media = new MediaAgentClient(channels, request.MediaAgent, time);
         var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
 
-        var job = new RestoreJob(NewJobId(), request, copy, Activity.Current?.Context ?? default);
+        var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default);
         _jobs[job.Id] = job;
-        logger.LogInformation("Restore {Job} accepted: copy {Copy} ({DiskSize} bytes, {Allocated} allocated) from {Media}",
-            job.Id, copy.Name, copy.DiskSize, copy.AllocatedBytes, request.MediaAgent);
+        logger.LogInformation("Restore {Job} accepted from {Caller}: copy {Copy} ({DiskSize} bytes, {Allocated} allocated) "
+            + "from {Media}", job.Id, startedBy, copy.Name, copy.DiskSize, copy.AllocatedBytes, request.MediaAgent);
         _ = RunWhenSlotFreeAsync(job);
         return job;
     }

@@ -8,11 +8,15 @@ namespace RestoreAgents.DataAgent.Jobs;
 /// <summary>Turns a StartRestore message into a validated <see cref="RestoreRequest"/>.</summary>
 internal static class RestoreRequests
 {
-    public static RestoreRequest From(StartRestoreRequest message, DataAgentOptions defaults)
+    /// <param name="allowPlaintext">Whether an http:// media agent may be dialled (Tls:AllowPlaintext).</param>
+    public static RestoreRequest From(StartRestoreRequest message, DataAgentOptions defaults, bool allowPlaintext)
     {
         if (!Uri.TryCreate(message.MediaAgentUrl, UriKind.Absolute, out var mediaAgent) ||
             (mediaAgent.Scheme != Uri.UriSchemeHttp && mediaAgent.Scheme != Uri.UriSchemeHttps))
             throw Invalid($"media agent URL '{message.MediaAgentUrl}' is not an http:// or https:// address");
+        if (mediaAgent.Scheme == Uri.UriSchemeHttp && !allowPlaintext)
+            throw Invalid($"media agent URL '{message.MediaAgentUrl}' is plaintext: this data agent dials media "
+                + "agents over https:// only (Tls:AllowPlaintext is off)");
         if (string.IsNullOrWhiteSpace(message.CopyName))
             throw Invalid("copy name is empty");
 

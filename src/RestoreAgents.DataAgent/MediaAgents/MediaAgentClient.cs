@@ -3,6 +3,7 @@ using Grpc.Core;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.Protocol.V1;
+using RestoreAgents.Security;
 
 namespace RestoreAgents.DataAgent.MediaAgents;
 
@@ -30,6 +31,10 @@ internal sealed class MediaAgentClient(AgentChannels channels, Uri address, Time
             // The channel reports a passed deadline as a cancellation; the caller did not cancel.
             throw Unreachable($"no answer within {timeout}");
         }
+        catch (RpcException e) when (PeerCertificateRejectedException.FindIn(e.Status.DebugException) is { } refused)
+        {
+            throw Unreachable(refused.Message);
+        }
         catch (RpcException e)
         {
             throw e.StatusCode switch
@@ -37,6 +42,8 @@ internal sealed class MediaAgentClient(AgentChannels channels, Uri address, Time
                 StatusCode.NotFound => new RestoreRejectedException(StatusCode.NotFound,
                     $"copy '{copyName}' is not in the store of the media agent at {Address}"),
                 StatusCode.Unavailable or StatusCode.DeadlineExceeded => Unreachable(Describe(e)),
+                // No HTTP response at all (how TLS 1.3 refuses our certificate), reported without an IOException.
+                StatusCode.Internal when e.Status.DebugException is HttpRequestException => Unreachable(Describe(e)),
                 _ => new RestoreRejectedException(e.StatusCode,
                     $"the media agent at {Address} could not describe copy '{copyName}': {Describe(e)}"),
             };
@@ -115,5 +122,6 @@ internal sealed class MediaAgentClient(AgentChannels channels, Uri address, Time
         new(StatusCode.Unavailable, $"cannot reach the media agent at {Address}: {why}");
 
     private static string Describe(RpcException e) =>
-        string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail;
+        PeerCertificateRejectedException.FindIn(e.Status.DebugException)?.Message
+        ?? (string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail);
 }

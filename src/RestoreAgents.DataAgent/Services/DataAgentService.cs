@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using RestoreAgents.Hosting.Security;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.Protocol.V1;
 
@@ -9,12 +11,15 @@ internal sealed class DataAgentService(RestoreJobRegistry jobs, TimeProvider tim
 {
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
 
+    [Authorize(Policy = AccessPolicies.RestoresOperate)]
     public override async Task<StartRestoreResponse> StartRestore(StartRestoreRequest request, ServerCallContext context)
     {
-        var job = await jobs.StartAsync(request, context.CancellationToken);
+        var startedBy = CallerClaims.IdentityOf(context.GetHttpContext().User);
+        var job = await jobs.StartAsync(request, startedBy, context.CancellationToken);
         return new StartRestoreResponse { JobId = job.Id };
     }
 
+    [Authorize(Policy = AccessPolicies.RestoresView)]
     public override async Task WatchRestore(WatchRestoreRequest request, IServerStreamWriter<RestoreProgress> responseStream,
         ServerCallContext context)
     {
@@ -35,6 +40,7 @@ internal sealed class DataAgentService(RestoreJobRegistry jobs, TimeProvider tim
         }
     }
 
+    [Authorize(Policy = AccessPolicies.RestoresOperate)]
     public override Task<CancelRestoreResponse> CancelRestore(CancelRestoreRequest request, ServerCallContext context)
     {
         var job = jobs.Get(request.JobId);
@@ -42,6 +48,7 @@ internal sealed class DataAgentService(RestoreJobRegistry jobs, TimeProvider tim
         return Task.FromResult(new CancelRestoreResponse { State = job.State });
     }
 
+    [Authorize(Policy = AccessPolicies.RestoresView)]
     public override Task<ListRestoresResponse> ListRestores(ListRestoresRequest request, ServerCallContext context)
     {
         var response = new ListRestoresResponse();

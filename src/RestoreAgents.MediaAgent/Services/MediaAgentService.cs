@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using RestoreAgents.Hosting.Security;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Store;
 
@@ -10,6 +12,7 @@ namespace RestoreAgents.MediaAgent.Services;
 public sealed class MediaAgentService(SecondaryCopyStore store, ILogger<MediaAgentService> logger)
     : Protocol.V1.MediaAgent.MediaAgentBase
 {
+    [Authorize(Policy = AccessPolicies.CopiesRead)]
     public override Task<ListCopiesResponse> ListCopies(ListCopiesRequest request, ServerCallContext context)
     {
         var response = new ListCopiesResponse();
@@ -17,9 +20,11 @@ public sealed class MediaAgentService(SecondaryCopyStore store, ILogger<MediaAge
         return Task.FromResult(response);
     }
 
+    [Authorize(Policy = AccessPolicies.CopiesRead)]
     public override Task<CopyDescription> DescribeCopy(DescribeCopyRequest request, ServerCallContext context) =>
         Task.FromResult(CopyDescriptions.From(store.GetCopy(request.CopyName)));
 
+    [Authorize(Policy = AccessPolicies.CopiesStream)]
     public override async Task StreamBlocks(StreamBlocksRequest request, IServerStreamWriter<Block> responseStream,
         ServerCallContext context)
     {

@@ -1,0 +1,20 @@
+using RestoreAgents.Hosting.Security;
+using RestoreAgents.Protocol.V1;
+
+namespace RestoreAgents.DataAgent.Services;
+
+/// <summary>
+/// The data agent audits the calls that change something: starts (the copy, where it goes, the job) and cancels.
+/// Never the destination's credentials.
+/// </summary>
+internal sealed class DataAgentAudit(AuditLog audit) : AuditInterceptor(audit)
+{
+    protected override string? Describe(string method, object request, object? response) => request switch
+    {
+        StartRestoreRequest start => $"copy={start.CopyName} media-agent={start.MediaAgentUrl} "
+            + $"blob={start.Destination?.Container}/{start.Destination?.BlobName}"
+            + (response is StartRestoreResponse started ? $" job={started.JobId}" : ""),
+        CancelRestoreRequest cancel => $"job={cancel.JobId}",
+        _ => null,
+    };
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text;
+using Azure.Storage.Sas;
+using Grpc.Net.Client;
+using RestoreAgents.MediaAgent;
+using RestoreAgents.Protocol.V1;
+using RestoreAgents.Testing;
+
+namespace RestoreAgents.EndToEnd.Tests.Security;
+
+/// <summary>
+/// An eavesdropper between the controller and the data agent, and between the agents, sees ciphertext only: no
+/// account key, no SAS signature, no disk data. Each tap is a relay on loopback that records every byte it carries.
+/// </summary>
+[Requires(RealPart.Azurite, RealPart.Fuse)]
+[Collection(AgentsCollection.Name)]
+public sealed class TapTests(AgentsFixture agents)
+{
+    private const int MiB = 1024 * 1024;
+    private const string Copy = "tapped";
+    private static readonly byte[] Canary = Encoding.ASCII.GetBytes("RESTOREAGENTS-TAP-CANARY-7f3a9c1e");
+
+    [Fact]
+    public async Task TapsOnBothHops_SeeNoKeyNoSignatureAndNoDiskData()
+    {
+        var image = Path.Combine(agents.WorkPath, "tapped.raw");
+        await WriteCanaryDiskAsync(image, 4 * MiB);
+        await new RestoreDriver(agents).BackupAsync(image, Copy);
+
+        // Control: the same restores through agents in plaintext development mode. The taps must see every secret
+        // there, or the empty list over mutual TLS below would prove nothing.
+        using (var folder = new TempDirectory("tap-plaintext"))
+        {
+            await using var media = MediaAgentHost.Build(["--urls", "http://127.0.0.1:0", "--Tls:AllowPlaintext=true",
+                $"--MediaAgent:StorePath={agents.StorePath}", .. agents.Pki.MediaAgentSettings()]);
+            await media.StartAsync();
+            await using var data = await agents.StartDataAgentAsync(folder.Combine("cache"), "--urls", "http://127.0.0.1:0",
+                "--Tls:AllowPlaintext=true", $"--DataAgent:MountPath={folder.Combine("mount")}");
+            var clear = await RestoreThroughTapsAsync(new Uri(data.Urls.Single()), new Uri(media.Urls.Single()),
+                address => GrpcChannel.ForAddress(address));
+            // (The decoded signature shows only when it needed no URL escaping, so it is not required here.)
+            Assert.Superset(new HashSet<string> { "account key", "connection string", "SAS signature as sent", "disk data",
+                "a piece of disk data" },
+                clear.Leaks().ToHashSet());
+        }
+
+        var tls = await RestoreThroughTapsAsync(agents.DataAgentUrl, agents.MediaAgentUrl,
+            address => agents.Pki.Channel(address, TestPki.Operator));
+        Assert.Empty(tls.Leaks());
+    }
+
+    /// <summary>
+    /// Restores the copy twice through a tap on each hop, once with a connection string and once with a container
+    /// SAS URL, and returns what the taps carried.
+    /// </summary>
+    private async Task<Wiretap> RestoreThroughTapsAsync(Uri dataAgent, Uri mediaAgent, Func<Uri, GrpcChannel> channelTo)
+    {
+        await using var controllerTap = new TcpTap(new IPEndPoint(IPAddress.Loopback, dataAgent.Port));
+        await using var agentsTap = new TcpTap(new IPEndPoint(IPAddress.Loopback, mediaAgent.Port));
+        var sasUrl = AzuriteSas.ContainerSasUrl(agents.Azurite.BlobEndpoint, "restores",
+            BlobContainerSasPermissions.Read | BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write
+            | BlobContainerSasPermissions.Delete | BlobContainerSasPermissions.List);
+
+        using var channel = channelTo(new Uri($"{dataAgent.Scheme}://127.0.0.1:{controllerTap.Port}"));
+        var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
+        foreach (var (blob, key, sas) in new[] { ("tapped-key.vhd", agents.Azurite.ConnectionString, ""),
+                     ("tapped-sas.vhd", "", sasUrl) })
+        {
+            var request = new StartRestoreRequest
+            {
+                MediaAgentUrl = $"{mediaAgent.Scheme}://127.0.0.1:{agentsTap.Port}",
+                CopyName = Copy,
+                Destination = new PageBlobDestination { Container = "restores", BlobName = blob },
+                PageSizeBytes = (uint)MiB,
+                CacheSizeBytes = 2 * (ulong)MiB,
+                Overwrite = true,
+            };
+            // One credential or the other: they are a oneof, and setting one clears the other.
+            if (key.Length > 0) request.Destination.ConnectionString = key;
+            else request.Destination.ContainerSasUrl = sas;
+            var job = (await client.StartRestoreAsync(request)).JobId;
+            var result = await RestoreDriver.WatchAsync(client, job);
+            Assert.True(result.State == RestoreState.Completed, result.Error);
+        }
+
+        // The taps were in the path: the disk's data crossed the agents' hop, the requests the controller's.
+        Assert.True(agentsTap.Captured.Length > 2 * 4 * MiB, $"the agents' tap carried {agentsTap.Captured.Length} bytes");
+        Assert.True(controllerTap.Captured.Length > 0, "the controller's tap carried nothing");
+        return new Wiretap(controllerTap.Captured, agentsTap.Captured, sasUrl);
+    }
+
+    /// <summary>What the taps carried: the controller's hop, the agents' hop, and the SAS URL that was sent.</summary>
+    private sealed record Wiretap(byte[] Controller, byte[] Agents, string SasUrl)
+    {
+        /// <summary>Each secret or piece of disk data found in clear, in a fixed order.</summary>
+        public IEnumerable<string> Leaks()
+        {
+            // The signature as the request carries it (URL-encoded, inside the SAS URL), and decoded.
+            var signatureAsSent = SasUrl[(SasUrl.IndexOf("sig=", StringComparison.Ordinal) + 4)..].Split('&')[0];
+            if (Saw(Controller, AzuriteFixture.AccountKey)) yield return "account key";
+            if (Saw(Controller, "AccountKey=")) yield return "connection string";
+            if (Saw(Controller, signatureAsSent)) yield return "SAS signature as sent";
+            if (Saw(Controller, AzuriteSas.SignatureOf(SasUrl))) yield return "SAS signature decoded";
+            if (Agents.AsSpan().IndexOf(Canary) >= 0) yield return "disk data";
+            if (Agents.AsSpan().IndexOf(Canary.AsSpan(0, 16)) >= 0) yield return "a piece of disk data";
+        }
+
+        private static bool Saw(byte[] captured, string text) => captured.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+    }
+
+    /// <summary>A disk whose every 4 KiB starts with the canary: any plaintext block on the wire would show it.</summary>
+    private static async Task WriteCanaryDiskAsync(string path, int size)
+    {
+        var disk = new byte[size];
+        new Random(71).NextBytes(disk);
+        for (var offset = 0; offset + Canary.Length <= size; offset += 4096)
+            Canary.CopyTo(disk, offset);
+        await File.WriteAllBytesAsync(path, disk);
+    }
+}
