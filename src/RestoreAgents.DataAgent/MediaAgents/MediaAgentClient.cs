@@ -83,11 +83,14 @@ internal sealed class MediaAgentClient(AgentChannels channels, Uri address, Time
                 idle.CancelAfter(idleTimeout);
             }
         }
-        catch (OperationCanceledException e) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new MediaAgentStreamException(
-                $"the stream of copy '{copy.Name}' from the media agent at {Address} brought no block for "
-                + $"{idleTimeout} after offset {nextAllowed}", e, resumable: true);
+            // Not the caller's cancel: the idle clock, or the client giving up on a connection that died under it.
+            throw new MediaAgentStreamException(idle.IsCancellationRequested
+                ? $"the stream of copy '{copy.Name}' from the media agent at {Address} brought no block for "
+                  + $"{idleTimeout} after offset {nextAllowed}"
+                : $"the stream of copy '{copy.Name}' from the media agent at {Address} was aborted after offset "
+                  + $"{nextAllowed}: {e.Message}", e, resumable: true);
         }
         catch (RpcException e)
         {
