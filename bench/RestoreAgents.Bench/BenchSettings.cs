@@ -39,8 +39,8 @@ public sealed record BenchSettings
           --repetitions N          timed runs of each contender, default 5
           --cache-mib N            page cache of the data agent and of the pseudo-disk runs, default 64
           --upload-parallelism N   Put Page calls in flight, for every contender, default 8
-          --contenders A,B         run only these: ceiling, e2e-direct, e2e-fuse, two-phase,
-                                   pseudo-disk-direct, pseudo-disk-fuse (default: all)
+          --contenders A,B         run only these: ceiling, e2e-direct, e2e-fuse, e2e-throttled,
+                                   two-phase, pseudo-disk-direct, pseudo-disk-fuse (default: all)
           --quiet-load X           first wait up to 3 minutes for the 1-minute load average to fall
                                    below X, default 3
           --output FILE            the Markdown report, default bench/RESULTS.md

@@ -110,7 +110,10 @@ public sealed class CloudFaultProxy : IAsyncDisposable
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         var (kind, blob, offset, length) = Classify(context.Request);
         var rule = _rules.FirstOrDefault(r => r.Takes(kind, blob, offset));
-        var seen = new CloudRequest(kind, blob, offset, length ?? context.Request.ContentLength ?? 0, rule?.Fault, 0);
+        var seen = new CloudRequest(kind, blob, offset, length ?? context.Request.ContentLength ?? 0, rule?.Fault, 0)
+        {
+            ReceivedAt = _time.GetUtcNow(),
+        };
         try
         {
             await HandleAsync(context, rule, seen, aborted.Token);
@@ -119,7 +122,7 @@ public sealed class CloudFaultProxy : IAsyncDisposable
                                       && aborted.IsCancellationRequested)
         {
             // The client gave up (a stall outlived its timeout) or the proxy is stopping.
-            _requests.Enqueue(seen);
+            Record(seen);
         }
     }
 
@@ -174,7 +177,7 @@ public sealed class CloudFaultProxy : IAsyncDisposable
                 return;
             }
             await CopyAnswerAsync(context, answer, cancellationToken);
-            _requests.Enqueue(seen with { Status = (int)answer.StatusCode });
+            Record(seen with { Status = (int)answer.StatusCode });
         }
         finally
         {
@@ -233,8 +236,10 @@ public sealed class CloudFaultProxy : IAsyncDisposable
         response.ContentType = "application/xml";
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body);
-        _requests.Enqueue(seen with { Status = status });
+        Record(seen with { Status = status });
     }
+
+    private void Record(CloudRequest seen) => _requests.Enqueue(seen with { AnsweredAt = _time.GetUtcNow() });
 
     private static bool Md5Mismatch(HttpRequest request, byte[] body) =>
         request.Headers["Content-MD5"].ToString() is { Length: > 0 } sent
@@ -242,7 +247,7 @@ public sealed class CloudFaultProxy : IAsyncDisposable
 
     private void Drop(HttpContext context, CloudRequest seen)
     {
-        _requests.Enqueue(seen with { Status = 0 });
+        Record(seen with { Status = 0 });
         context.Abort();
     }
 

@@ -6,10 +6,11 @@ public static class ContenderNames
     public const string Ceiling = "ceiling";
     public const string EndToEndDirect = "e2e-direct";
     public const string EndToEndFuse = "e2e-fuse";
+    public const string EndToEndThrottled = "e2e-throttled";
     public const string TwoPhase = "two-phase";
     public const string PseudoDiskDirect = "pseudo-disk-direct";
     public const string PseudoDiskFuse = "pseudo-disk-fuse";
 
     public static IReadOnlyList<string> All { get; } =
-        [Ceiling, EndToEndDirect, EndToEndFuse, TwoPhase, PseudoDiskDirect, PseudoDiskFuse];
+        [Ceiling, EndToEndDirect, EndToEndFuse, EndToEndThrottled, TwoPhase, PseudoDiskDirect, PseudoDiskFuse];
 }

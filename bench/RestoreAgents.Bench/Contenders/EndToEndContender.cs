@@ -10,13 +10,17 @@ namespace RestoreAgents.Bench.Contenders;
 /// A real restore: a fresh data agent process (so its memory high-water mark is this run's alone) with
 /// DataAgent:PseudoDisk=<paramref name="pseudoDisk"/>, a StartRestore over gRPC, timed until WatchRestore reports
 /// the job completed. Verification inside the agent is off; the harness checks every blob afterwards instead.
+/// With <paramref name="throttled"/>, the blob service is a <see cref="ThrottledCloud"/> stand-in before Azurite, and
+/// the run also reports the share of its cap the restore kept and the share of Put Page calls it had refused.
 /// </summary>
-public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettings settings, string pseudoDisk)
-    : IContender
+public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettings settings, string pseudoDisk,
+    ThrottledCloud? throttled = null) : IContender
 {
-    public string Name => $"e2e-{pseudoDisk}";
+    public string Name => throttled is null ? $"e2e-{pseudoDisk}" : ContenderNames.EndToEndThrottled;
 
-    public string Description => pseudoDisk == "fuse"
+    public string Description => throttled is not null
+        ? $"e2e-{pseudoDisk} into a throttling stand-in ({throttled.Describe()}): the data agent's pacer rides the cap"
+        : pseudoDisk == "fuse"
         ? "media agent → gRPC over mutual TLS → data agent writing through its FUSE pseudo-disk file → page cache → Put Page"
         : "media agent → gRPC over mutual TLS → data agent writing straight into its page cache → Put Page";
 
@@ -33,6 +37,7 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             $"--DataAgent:UploadParallelism={settings.UploadParallelism}",
             "--Logging:LogLevel:Default=Warning");
 
+        await using var proxy = throttled is null ? null : await throttled.StartAsync(rig.Azurite.BlobEndpoint);
         using var channel = rig.Pki.Channel(agent.Url, TestPki.Operator);
         var client = new DataAgent.DataAgentClient(channel);
         var request = new StartRestoreRequest
@@ -41,7 +46,9 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             CopyName = disk.CopyName,
             Destination = new PageBlobDestination
             {
-                ConnectionString = rig.Azurite.ConnectionString,
+                ConnectionString = proxy is null
+                    ? rig.Azurite.ConnectionString
+                    : AzuriteFixture.ConnectionStringTo(proxy.BlobEndpoint),
                 Container = BenchRig.Container,
                 BlobName = slot.BlobName,
             },
@@ -70,8 +77,13 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
                 $"{Name}: job {last.JobId} ended {last.State}: {last.Error}\nthe data agent's log ends:\n"
                 + string.Join('\n', agent.Output.Split('\n').TakeLast(20)));
 
+        var (ofCap, refused) = throttled is not null && proxy is not null
+            ? throttled.Measure(proxy.Requests, slot.BlobName)
+            : (default(double?), default(double?));
         var measurement = new Measurement
         {
+            CapFraction = ofCap,
+            RefusedFraction = refused,
             Contender = Name,
             Repetition = slot.Repetition,
             Wall = wall,
