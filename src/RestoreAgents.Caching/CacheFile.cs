@@ -6,18 +6,21 @@ namespace RestoreAgents.Caching;
 /// The one file that holds every cache slot (slot i at i × page size). Only written ranges are ever read back;
 /// the rest of a page reads as zeros, so a reused slot needs no clearing. Each operation is one body behind a
 /// <c>bool async</c> switch: false calls the synchronous file API, for callers that must not wait on a task.
+/// The file is 0600 in folders made 0700 (<see cref="OwnerOnlyFiles"/>): it holds the disk's data.
 /// </summary>
 internal sealed class CacheFile : IDisposable
 {
+    private readonly FileStream _file;
     private readonly SafeFileHandle _handle;
 
     public CacheFile(string directory, string cacheName)
     {
-        Directory.CreateDirectory(directory);
+        OwnerOnlyFiles.CreateFolder(directory);
         Path = System.IO.Path.Combine(directory, $"{SafeFileName(cacheName)}.{Guid.NewGuid():N}.pagecache");
         // DeleteOnClose: the file goes with the handle, even when the process ends without disposing the cache.
-        _handle = File.OpenHandle(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
-            FileOptions.DeleteOnClose);
+        // The stream only creates the file with its mode; every read and write goes through the handle.
+        _file = new FileStream(Path, OwnerOnlyFiles.CreateNew(FileAccess.ReadWrite, FileOptions.DeleteOnClose));
+        _handle = _file.SafeFileHandle;
     }
 
     public string Path { get; }
@@ -57,7 +60,7 @@ internal sealed class CacheFile : IDisposable
         destination.Span[(int)(cursor - pageOffset)..].Clear();
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _file.Dispose();
 
     private static string SafeFileName(string name)
     {

@@ -37,6 +37,7 @@ public sealed partial class PageCache
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
+                ThrowIfCancelledLocked(); // a cancelled restore uploads nothing more, partial pages included
                 // Again whenever nothing is in flight, so pages written during the flush are not left behind.
                 if (_failureCause is null && (first || _uploading == 0)) QueuePartialPagesLocked();
                 first = false;
@@ -66,8 +67,8 @@ public sealed partial class PageCache
         slot.UploadWhenUnpinned = false;
         slot.FlushedEarly = early;
         _uploading++;
-        // The queue holds one entry per slot at most, so this fails only once disposal has closed it.
-        if (!_uploadQueue.Writer.TryWrite(slot) && !_disposed)
+        // The queue holds one entry per slot at most, so this fails only once disposal or a cancel closed it.
+        if (!_uploadQueue.Writer.TryWrite(slot) && !_disposed && !_cancelled)
             throw new InvalidOperationException($"the upload queue of page cache '{Name}' refused page {slot.Page}");
     }
 

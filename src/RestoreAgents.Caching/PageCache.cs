@@ -48,6 +48,7 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     private Exception? _failureCause;
     private long _failedPageOffset;
     private bool _disposed;
+    private bool _cancelled;
     private int _uploading;
     private int _loading;
     private int _slotsInUse;
@@ -171,6 +172,31 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Gives the restore up: uploads in flight are cancelled, every writer and flush waiting in the cache (a FUSE
+    /// thread among them, whose pwrite no token can reach) ends with <see cref="OperationCanceledException"/>, and
+    /// nothing more is uploaded: what the cache holds is dropped with it. Dispose still follows. It only signals,
+    /// so it may run in a cancellation callback, at any time, more than once.
+    /// </summary>
+    public void Cancel()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _cancelled) return;
+            _cancelled = true;
+            _uploadQueue.Writer.TryComplete();
+            SignalLocked();
+        }
+        try
+        {
+            _stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // disposed since the lock was left: its uploads are stopped already
+        }
+    }
+
     public ValueTask DisposeAsync() => DisposeCoreAsync(async: true);
 
     /// <summary>The same as <see cref="DisposeAsync"/>, synchronous: for a FUSE thread deleting a disk.</summary>
@@ -238,8 +264,15 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     private void ThrowIfUnusableLocked()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfCancelledLocked();
         if (_failureCause is not null)
             throw new PageUploadException(_failedPageOffset, _blob.Name, _failureCause);
+    }
+
+    private void ThrowIfCancelledLocked()
+    {
+        if (_cancelled)
+            throw new OperationCanceledException($"page cache '{Name}' was cancelled: its restore was given up");
     }
 
     /// <summary>

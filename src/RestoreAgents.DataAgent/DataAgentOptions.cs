@@ -19,6 +19,14 @@ public sealed class DataAgentOptions
     /// <summary>Bytes of cache a job gets unless its request says otherwise: at least one page.</summary>
     public long CacheSizeBytes { get; set; } = DefaultCacheSizeBytes;
 
+    /// <summary>
+    /// The largest cache a request may ask for. StartRestore also refuses a job when the caches of the jobs
+    /// already admitted and its own would not fit in the cache folder's free space.
+    /// </summary>
+    public long MaxCacheSizeBytes { get; set; } = DefaultMaxCacheSizeBytes;
+
+    public const long DefaultMaxCacheSizeBytes = 4L * 1024 * 1024 * 1024;
+
     /// <summary>Cloud page size a job gets unless its request says otherwise (<see cref="PageBlobRules.PageSizeRule"/>).</summary>
     public int PageSizeBytes { get; set; } = DefaultPageSizeBytes;
 
@@ -29,6 +37,10 @@ public sealed class DataAgentOptions
     /// <summary>Jobs that run at once; more wait in the queue.</summary>
     [Range(1, 64)]
     public int MaxConcurrentJobs { get; set; } = 4;
+
+    /// <summary>Jobs that may wait for a run slot; StartRestore beyond them is refused (ResourceExhausted).</summary>
+    [Range(0, 10_000, ErrorMessage = "DataAgent:MaxQueuedJobs must be between 0 and 10000.")]
+    public int MaxQueuedJobs { get; set; } = 16;
 
     /// <summary>Finished jobs remembered for status and list calls.</summary>
     [Range(1, 100_000)]

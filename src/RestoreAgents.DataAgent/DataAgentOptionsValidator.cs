@@ -24,6 +24,9 @@ internal sealed class DataAgentOptionsValidator : IValidateOptions<DataAgentOpti
             failures.Add("DataAgent:MountPath is required when DataAgent:PseudoDisk is fuse");
         if (options.MediaAgentTimeout <= TimeSpan.Zero)
             failures.Add($"DataAgent:MediaAgentTimeout is {options.MediaAgentTimeout}; it must be positive");
+        if (options.CacheSizeBytes > options.MaxCacheSizeBytes)
+            failures.Add($"DataAgent:CacheSizeBytes is {options.CacheSizeBytes}; it must be at most "
+                + $"DataAgent:MaxCacheSizeBytes ({options.MaxCacheSizeBytes})");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -42,7 +42,9 @@ public abstract class StatusMappingInterceptor(ILogger logger) : Interceptor
 
     private RpcException Refuse(ServerCallContext context, Exception e, Status status)
     {
-        logger.LogWarning("{Method} failed with {Code}: {Detail}", context.Method, status.StatusCode, status.Detail);
+        // The detail often quotes the request (a copy name, a job id): escaped, it stays one log line.
+        logger.LogWarning("{Method} failed with {Code}: {Detail}", context.Method, status.StatusCode,
+            LogSafe.Text(status.Detail));
         return new RpcException(status);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RestoreAgents.Hosting;
 using RestoreAgents.Hosting.Security;
@@ -23,9 +24,13 @@ public static class MediaAgentHost
             .ValidateDataAnnotations()
             .Validate(options => Directory.Exists(options.StorePath),
                 "MediaAgent:StorePath names a folder that does not exist (create a copy with 'restorectl backup').")
+            .Validate(options => options.StreamIdleTimeout > TimeSpan.Zero,
+                "MediaAgent:StreamIdleTimeout must be positive (e.g. 00:10:00).")
             .ValidateOnStart();
-        builder.Services.AddSingleton(services =>
-            new SecondaryCopyStore(services.GetRequiredService<IOptions<MediaAgentOptions>>().Value.StorePath));
+        builder.Services.AddSingleton(services => new SecondaryCopyStore(
+            services.GetRequiredService<IOptions<MediaAgentOptions>>().Value.StorePath,
+            services.GetRequiredService<ILogger<SecondaryCopyStore>>()));
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         configure?.Invoke(builder);
         return AgentHost.Build<MediaAgentService>(builder);

@@ -10,4 +10,11 @@ public sealed class MediaAgentOptions
     /// <summary>Folder of the secondary-copy store this agent serves.</summary>
     [Required(ErrorMessage = "MediaAgent:StorePath is required: the folder of the secondary-copy store to serve.")]
     public string StorePath { get; set; } = "";
+
+    /// <summary>
+    /// How long a StreamBlocks may wait for its client to take the next block (HTTP/2 flow control holds the write
+    /// while the client reads nothing) before the stream is ended. A data agent with a full cache and a slow cloud
+    /// reads slowly, not never: the default leaves it ten minutes.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

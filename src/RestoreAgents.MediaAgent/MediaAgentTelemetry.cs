@@ -12,6 +12,10 @@ internal static class MediaAgentTelemetry
     public static readonly Counter<long> BytesSent =
         Meter.CreateCounter<long>("restoreagents.media.bytes_sent", "By", "Allocated disk bytes streamed to data agents.");
 
+    public static readonly Counter<long> StreamsEndedIdle = Meter.CreateCounter<long>(
+        "restoreagents.media.streams_ended_idle", "{stream}",
+        "Streams ended because their client read nothing for MediaAgent:StreamIdleTimeout.");
+
     public static readonly Histogram<double> StoreReadSeconds = Meter.CreateHistogram<double>(
         "restoreagents.media.store_read", "s", "Time to read, decompress and verify the next block of a copy.");
 }

@@ -24,5 +24,6 @@ public static class Errno
     public const int ENOSYS = 38;
     public const int ENOTEMPTY = 39;
     public const int ECONNABORTED = 103;
+    public const int ECANCELED = 125;
     public const int ENOTCONN = 107;
 }

@@ -297,10 +297,17 @@ public sealed partial class PageCacheFileSystem
     private int Fail(string operation, DiskFile file, Exception exception)
     {
         Interlocked.Increment(ref _failures);
+        if (exception is OperationCanceledException && !_stopping.IsCancellationRequested)
+        {
+            // The disk's restore was given up (PageCache.Cancel): the writer is told so, not retried. EINTR would
+            // make the C library write again, into a cache that refuses every write.
+            PseudoDiskLog.OperationCancelled(_logger, operation, file.Path);
+            return -Errno.ECANCELED;
+        }
         PseudoDiskLog.OperationFailed(_logger, operation, file.Path, exception);
         return exception switch
         {
-            OperationCanceledException when _stopping.IsCancellationRequested => -Errno.EINTR,
+            OperationCanceledException => -Errno.EINTR,
             // On Linux an IOException from a system call carries its errno: a full cache disk reaches the writer
             // as ENOSPC, which says what to do, rather than as EIO.
             IOException { HResult: > 0 and <= MaxErrno } io => -io.HResult,

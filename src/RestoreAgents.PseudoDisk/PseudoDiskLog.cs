@@ -8,6 +8,9 @@ internal static partial class PseudoDiskLog
     [LoggerMessage(1, LogLevel.Error, "pseudo-disk {Operation} of '{Path}' failed")]
     public static partial void OperationFailed(ILogger logger, string operation, string path, Exception exception);
 
+    [LoggerMessage(10, LogLevel.Information, "pseudo-disk {Operation} of '{Path}' ended: its restore was cancelled")]
+    public static partial void OperationCancelled(ILogger logger, string operation, string path);
+
     [LoggerMessage(2, LogLevel.Information, "pseudo-disk mounted at '{MountPath}' (direct_io {DirectIo})")]
     public static partial void Mounted(ILogger logger, string mountPath, bool directIo);
 

@@ -10,7 +10,7 @@ namespace RestoreAgents.Store;
 /// Backs up a disk image of any format <see cref="DiskImageReader"/> reads into the store. Only the extents the
 /// image's allocation map lists are read; blocks outside them are zeros, hashed but never read. All-zero blocks are
 /// omitted, the rest stored once per content; chunks and the manifest are written atomically, the manifest last,
-/// so a failure or a crash leaves no copy.
+/// so a failure or a crash leaves no copy; they are 0600 files in 0700 folders (<see cref="StoreFiles"/>).
 /// </summary>
 public sealed class BackupWriter(SecondaryCopyStore store)
 {
@@ -18,11 +18,11 @@ public sealed class BackupWriter(SecondaryCopyStore store)
         IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
         SecondaryCopyStore.ValidateName(copyName);
-        if (options.BlockSize <= 0 || options.BlockSize % 4096 != 0)
-            throw new ArgumentException($"block size {options.BlockSize} is not a positive multiple of 4096");
+        if (CopyLimits.BlockSizeProblem(options.BlockSize) is { } problem) throw new ArgumentException(problem);
         if (File.Exists(store.ManifestPath(copyName))) throw new CopyAlreadyExistsException(copyName);
 
         using var image = await DiskImageReader.OpenAsync(imagePath, cancellationToken).ConfigureAwait(false);
+        StoreFiles.CreateFolder(store.RootPath);
         using var diskHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var compressor = new Compressor(3);
         var buffer = ArrayPool<byte>.Shared.Rent(options.BlockSize);
@@ -62,7 +62,7 @@ public sealed class BackupWriter(SecondaryCopyStore store)
                         if (File.Exists(path))
                             dedup++;
                         else
-                            stored += await WriteAtomicallyAsync(path, compressor.Wrap(data.Span).ToArray(),
+                            stored += await StoreFiles.WriteAtomicallyAsync(path, compressor.Wrap(data.Span).ToArray(),
                                 cancellationToken).ConfigureAwait(false);
                         blocks.Add(new StoredBlock(index, sha));
                     }
@@ -88,21 +88,11 @@ public sealed class BackupWriter(SecondaryCopyStore store)
             DiskSha256 = Convert.ToHexStringLower(diskHash.GetHashAndReset()),
             Blocks = blocks,
         };
-        await WriteAtomicallyAsync(store.ManifestPath(copyName),
+        await StoreFiles.WriteAtomicallyAsync(store.ManifestPath(copyName),
             JsonSerializer.SerializeToUtf8Bytes(manifest, SecondaryCopyStore.Json), cancellationToken).ConfigureAwait(false);
         return manifest;
     }
 
     private static async ValueTask<ImageExtent?> NextAsync(IAsyncEnumerator<ImageExtent> extents) =>
         await extents.MoveNextAsync().ConfigureAwait(false) ? extents.Current : null;
-
-    private static async Task<long> WriteAtomicallyAsync(string path, ReadOnlyMemory<byte> bytes,
-        CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken).ConfigureAwait(false);
-        File.Move(temporary, path, overwrite: true);
-        return bytes.Length;
-    }
 }

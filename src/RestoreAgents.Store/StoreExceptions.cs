@@ -20,3 +20,14 @@ public sealed class CorruptChunkException(string copyName, long offset, string c
     public long Offset { get; } = offset;
     public string ChunkId { get; } = chunkId;
 }
+
+/// <summary>
+/// A copy's manifest cannot be trusted (not JSON, or a field outside what a backup writes): the copy cannot be
+/// described or restored. The message names the copy and the field, never the store's paths.
+/// </summary>
+public sealed class DamagedManifestException(string copyName, string field, string reason, Exception? inner = null)
+    : Exception($"the manifest of copy '{copyName}' is damaged: {field} {reason}", inner)
+{
+    public string CopyName { get; } = copyName;
+    public string Field { get; } = field;
+}

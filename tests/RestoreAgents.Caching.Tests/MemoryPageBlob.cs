@@ -22,6 +22,7 @@ internal sealed class MemoryPageBlob : IPageBlob
     private readonly List<(Func<bool> Condition, TaskCompletionSource Reached)> _watchers = [];
     private TaskCompletionSource? _hold;
     private int _writesStarted;
+    private int _writesCancelled;
     private int _reads;
     private int _synchronousReads;
 
@@ -41,6 +42,9 @@ internal sealed class MemoryPageBlob : IPageBlob
     public IReadOnlyList<StoreCall> Calls { get { lock (_gate) return [.. _calls]; } }
 
     public int WritesStarted { get { lock (_gate) return _writesStarted; } }
+
+    /// <summary>Held writes that ended because their token was cancelled (as an HTTP request is aborted).</summary>
+    public int WritesCancelled { get { lock (_gate) return _writesCancelled; } }
 
     public int Reads { get { lock (_gate) return _reads; } }
 
@@ -87,7 +91,19 @@ internal sealed class MemoryPageBlob : IPageBlob
         }
         OnWriteStarted?.Invoke(offset);
         Notify();
-        if (hold is not null) await hold.WaitAsync(cancellationToken);
+        if (hold is not null)
+        {
+            try
+            {
+                await hold.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                lock (_gate) _writesCancelled++;
+                Notify();
+                throw;
+            }
+        }
         await Task.Yield(); // answer from another thread, as a network store does
         if (failure is not null) throw failure;
         lock (_gate)

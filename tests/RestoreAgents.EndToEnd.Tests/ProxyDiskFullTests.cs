@@ -7,8 +7,9 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>
-/// The proxy's cache disk fills during a restore: the job fails naming the cache file and the cause, the pages
-/// already uploaded stay in the blob as they were, and the data agent goes on serving.
+/// The proxy's cache disk fills during a restore (StartRestore found room for its cache, then something else took
+/// it): the job fails naming the cache file and the cause, the pages already uploaded stay in the blob as they
+/// were, and the data agent goes on serving.
 /// </summary>
 [Requires(RealPart.Azurite, RealPart.Fuse, RealPart.Root)]
 [Collection(AgentsCollection.Name)]
@@ -25,33 +26,48 @@ public sealed class ProxyDiskFullTests(AgentsFixture agents)
         using var folder = new TempDirectory("full-proxy");
         var cache = folder.Combine("cache");
         Directory.CreateDirectory(cache);
-        // 1.5 MiB of file system under a cache that may grow to 8 MiB: the second slot in use cannot be written.
-        await MustRunAsync("mount", "-t", "tmpfs", "-o", "size=1536k", "tmpfs", cache);
+        await MustRunAsync("mount", "-t", "tmpfs", "-o", "size=10m", "tmpfs", cache);
         try
         {
             await using var dataAgent = await agents.StartDataAgentAsync(cache, $"--DataAgent:PseudoDisk={mode}",
-                $"--DataAgent:MountPath={folder.Combine("mount")}");
+                $"--DataAgent:MountPath={folder.Combine("mount")}", "--DataAgent:MaxConcurrentJobs=1");
+            using var channel = agents.ChannelTo(dataAgent);
+            var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
             var name = $"full-{mode}";
             var image = Path.Combine(agents.WorkPath, $"{name}.raw");
             await TestDiskImage.CreateAsync(image, 32L * MiB, seed: 41, dataFraction: 1.0);
             await _driver.BackupAsync(image, name);
+            // A job waiting on a silent cloud holds the only run slot, so the restore is admitted (1 + 8 MiB of
+            // caches fit in 10 MiB) and queued before its cache takes any space.
+            await using var silent = new SilentEndpoint();
+            var holder = _driver.Request(name, "held.vhd", MiB, MiB);
+            holder.Destination.ConnectionString = ConnectionStringAt(silent.Port);
+            var holding = await client.StartRestoreAsync(holder);
+            var restore = await client.StartRestoreAsync(_driver.Request(name, $"{name}.vhd", MiB, 8 * MiB));
+            // Something else takes the space: 1.5 MiB stay free under a cache that may grow to 8 MiB, so the
+            // second slot in use cannot be written.
+            var filler = Path.Combine(cache, "filler");
+            await File.WriteAllBytesAsync(filler, new byte[17 * MiB / 2]);
+            await client.CancelRestoreAsync(new CancelRestoreRequest { JobId = holding.JobId });
 
-            var result = await _driver.RestoreAsync(_driver.Request(name, $"{name}.vhd", MiB, 8 * MiB),
-                new Uri(dataAgent.Urls.Single()));
+            var result = await RestoreDriver.WatchAsync(client, restore.JobId);
 
             Assert.Equal(RestoreState.Failed, result.State);
             Assert.Contains("No space left on device", result.Error);
             Assert.Contains(cache, result.Error);
             await AssertUploadedPagesMatchAsync($"{name}.vhd", image);
-            using var channel = agents.ChannelTo(dataAgent);
-            await new Protocol.V1.DataAgent.DataAgentClient(channel).ListRestoresAsync(new ListRestoresRequest());
-            Assert.Empty(Directory.EnumerateFileSystemEntries(cache));
+            await client.ListRestoresAsync(new ListRestoresRequest());
+            Assert.Equal([filler], Directory.EnumerateFileSystemEntries(cache));
         }
         finally
         {
             await MustRunAsync("umount", "-l", cache);
         }
     }
+
+    private static string ConnectionStringAt(int port) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AzuriteFixture.AccountName};AccountKey={AzuriteFixture.AccountKey};"
+        + $"BlobEndpoint=http://127.0.0.1:{port}/{AzuriteFixture.AccountName};";
 
     /// <summary>
     /// Every sector the blob holds is the source's sector, or zeros where a partly filled page was uploaded before

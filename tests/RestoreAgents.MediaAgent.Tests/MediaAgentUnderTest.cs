@@ -1,4 +1,6 @@
+using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using RestoreAgents.MediaAgent.Services;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Testing;
@@ -11,10 +13,22 @@ namespace RestoreAgents.MediaAgent.Tests;
 /// </summary>
 internal sealed class MediaAgentUnderTest : IDisposable
 {
-    private readonly StoreExceptionInterceptor _interceptor = new(NullLogger<StoreExceptionInterceptor>.Instance);
+    private readonly StoreExceptionInterceptor _interceptor;
 
-    public MediaAgentUnderTest() =>
-        Service = new MediaAgentService(Copies.Store, NullLogger<MediaAgentService>.Instance);
+    public MediaAgentUnderTest(TimeSpan? streamIdleTimeout = null)
+    {
+        _interceptor = new StoreExceptionInterceptor(Log);
+        Service = new MediaAgentService(Copies.Store,
+            Options.Create(new MediaAgentOptions
+            {
+                StorePath = Copies.StorePath,
+                StreamIdleTimeout = streamIdleTimeout ?? TimeSpan.FromMinutes(10),
+            }),
+            TimeProvider.System, NullLogger<MediaAgentService>.Instance);
+    }
+
+    /// <summary>What the status-mapping interceptor logged: the refusals an operator reads.</summary>
+    public CapturingLogger<StoreExceptionInterceptor> Log { get; } = new();
 
     public TestCopyStore Copies { get; } = new();
 
@@ -28,15 +42,19 @@ internal sealed class MediaAgentUnderTest : IDisposable
             Service.DescribeCopy);
 
     /// <summary>Every message of StreamBlocks, restricted to <paramref name="ranges"/> (offset, length) if any.</summary>
-    public async Task<List<Block>> StreamBlocksAsync(string copyName, params (long Offset, long Length)[] ranges)
+    public Task<List<Block>> StreamBlocksAsync(string copyName, params (long Offset, long Length)[] ranges) =>
+        StreamBlocksAsync(copyName, ranges.Select(r => ((ulong)r.Offset, (ulong)r.Length)));
+
+    /// <inheritdoc cref="StreamBlocksAsync(string, ValueTuple{long, long}[])"/>
+    public async Task<List<Block>> StreamBlocksAsync(string copyName, IEnumerable<(ulong Offset, ulong Length)> ranges)
     {
         var request = new StreamBlocksRequest { CopyName = copyName };
-        request.Ranges.AddRange(ranges.Select(r => new Extent { Offset = (ulong)r.Offset, Length = (ulong)r.Length }));
+        request.Ranges.AddRange(ranges.Select(r => new Extent { Offset = r.Offset, Length = r.Length }));
         var context = Context("StreamBlocks");
         var stream = new TestServerStreamWriter<Block>(context);
         try
         {
-            await _interceptor.ServerStreamingServerHandler(request, stream, context, Service.StreamBlocks);
+            await StreamBlocksAsync(request, stream, context);
         }
         finally
         {
@@ -44,6 +62,12 @@ internal sealed class MediaAgentUnderTest : IDisposable
         }
         return await stream.ReadAllAsync();
     }
+
+    /// <summary>StreamBlocks into a stream of the caller's, e.g. one whose client stops reading.</summary>
+    public Task StreamBlocksAsync(StreamBlocksRequest request, IServerStreamWriter<Block> stream,
+        ServerCallContext? context = null) =>
+        _interceptor.ServerStreamingServerHandler(request, stream, context ?? Context("StreamBlocks"),
+            Service.StreamBlocks);
 
     private static TestServerCallContext Context(string method) =>
         TestServerCallContext.Create($"/restoreagents.v1.MediaAgent/{method}");

@@ -14,6 +14,7 @@ internal sealed class RestoreJob
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RestoreState _state = RestoreState.Queued;
     private PageCache? _cache;
+    private CancellationTokenRegistration _cacheCancel;
     private PageCacheStatistics? _finalStatistics;
     private long _bytesRestored;
     private string _error = "";
@@ -46,6 +47,9 @@ internal sealed class RestoreJob
 
     public CancellationToken CancellationToken => _cancellation.Token;
 
+    /// <summary>The job's place in the queue and the cache folder (<see cref="JobAdmission"/>), given back as it ends.</summary>
+    internal IDisposable? Admission { get; init; }
+
     /// <summary>Completes when the job has reached a final state.</summary>
     public Task Finished => _finished.Task;
 
@@ -74,11 +78,19 @@ internal sealed class RestoreJob
 
     internal void AddStreamReconnect() => Interlocked.Increment(ref _streamReconnects);
 
-    internal void AttachCache(PageCache cache) { lock (_gate) _cache = cache; }
+    /// <summary>
+    /// A cancel also cancels the cache: a FUSE thread waiting in it for a stalled Put Page holds no token of ours.
+    /// </summary>
+    internal void AttachCache(PageCache cache)
+    {
+        lock (_gate) _cache = cache;
+        _cacheCancel = _cancellation.Token.Register(cache.Cancel);
+    }
 
     /// <summary>Keeps the cache's last figures once the cache is gone.</summary>
     internal void DetachCache()
     {
+        _cacheCancel.Dispose();
         lock (_gate)
         {
             _finalStatistics = _cache?.Statistics;
@@ -95,6 +107,9 @@ internal sealed class RestoreJob
         lock (_gate)
         {
             if (_state is RestoreState.Completed or RestoreState.Failed or RestoreState.Cancelled) return;
+            // Before anyone can see the job ended (its cache folder is gone by now): a controller that saw it end
+            // may start the next one at once.
+            Admission?.Dispose();
             _state = state;
             _error = error;
             _finishedAt = now;

@@ -5,13 +5,15 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.MediaAgents;
+using RestoreAgents.Hosting;
 using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.DataAgent.Jobs;
 
 /// <summary>
-/// The data agent's jobs: starts them (at most MaxConcurrentJobs at once, the rest queued), finds, lists and
-/// cancels them, and forgets the oldest finished ones beyond FinishedJobsKept.
+/// The data agent's jobs: admits them (<see cref="JobAdmission"/>: queue, cache ceiling, free space), starts them
+/// (at most MaxConcurrentJobs at once, the rest queued), finds, lists and cancels them, and forgets the oldest
+/// finished ones beyond FinishedJobsKept.
 /// </summary>
 internal sealed class RestoreJobRegistry(
     IOptions<DataAgentOptions> options,
@@ -24,6 +26,7 @@ internal sealed class RestoreJobRegistry(
     private readonly ConcurrentDictionary<string, RestoreJob> _jobs = new();
     private readonly SemaphoreSlim _runSlots = new(options.Value.MaxConcurrentJobs);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly JobAdmission _admission = new(options.Value);
 
     /// <param name="startedBy">The caller's identity, kept with the job.</param>
     public async Task<RestoreJob> StartAsync(StartRestoreRequest message, string startedBy,
@@ -33,16 +36,30 @@ internal sealed class RestoreJobRegistry(
             throw new RestoreRejectedException(StatusCode.Unavailable, "the data agent is shutting down");
 
         var request = RestoreRequests.From(message, _options, channels.AllowsPlaintext);
-        // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
-        var media = new MediaAgentClient(channels, request.MediaAgent, time);
-        var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
+        // Refused here, before the media agent is asked and before any job exists to list.
+        var admission = _admission.Admit(request.CacheSize);
+        try
+        {
+            // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
+            var media = new MediaAgentClient(channels, request.MediaAgent, time);
+            var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
 
-        var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default);
-        _jobs[job.Id] = job;
-        logger.LogInformation("Restore {Job} accepted from {Caller}: copy {Copy} ({DiskSize} bytes, {Allocated} allocated) "
-            + "from {Media}", job.Id, startedBy, copy.Name, copy.DiskSize, copy.AllocatedBytes, request.MediaAgent);
-        _ = RunWhenSlotFreeAsync(job);
-        return job;
+            var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default)
+            {
+                Admission = admission,
+            };
+            _jobs[job.Id] = job;
+            logger.LogInformation("Restore {Job} accepted from {Caller}: copy {Copy} ({DiskSize} bytes, {Allocated} "
+                + "allocated) from {Media}", job.Id, startedBy, LogSafe.Text(copy.Name), copy.DiskSize,
+                copy.AllocatedBytes, request.MediaAgent);
+            _ = RunWhenSlotFreeAsync(job);
+            return job;
+        }
+        catch
+        {
+            admission.Dispose();
+            throw;
+        }
     }
 
     public RestoreJob Get(string jobId) =>

@@ -74,7 +74,7 @@ internal sealed partial record VmdkDescriptor(
     // An embedded descriptor is padded with NULs to its sectors.
     private static string VmdkDescriptorSafe(string text) => text.IndexOf('\0') is var nul and >= 0 ? text[..nul] : text;
 
-    [GeneratedRegex("""^(RW|RDONLY|NOACCESS)\s+(\d{1,18})\s+([A-Za-z]+)(?:\s+"([^"]*)"(?:\s+(\d{1,18}))?)?\s*$""",
+    [GeneratedRegex("""\A(RW|RDONLY|NOACCESS)\s+(\d{1,18})\s+([A-Za-z]+)(?:\s+"([^"]*)"(?:\s+(\d{1,18}))?)?\s*\z""",
         RegexOptions.IgnoreCase)]
     private static partial Regex ExtentLine();
 }

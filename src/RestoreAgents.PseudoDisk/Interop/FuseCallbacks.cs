@@ -14,8 +14,9 @@ internal static unsafe class FuseCallbacks
     private const int OWriteOnly = 1;
     private const int OReadWrite = 2;
     private const int OTruncate = 0x200; // O_TRUNC, 01000 octal
-    private const uint DirectoryMode = 0x4000 | 0x1ED; // S_IFDIR | 0755
-    private const uint FileMode = 0x8000 | 0x1A4; // S_IFREG | 0644
+    // The disks hold restored data: the mounting user's alone, as the page cache files behind them are.
+    private const uint DirectoryMode = 0x4000 | 0x1C0; // S_IFDIR | 0700
+    private const uint FileMode = 0x8000 | 0x180; // S_IFREG | 0600
 
     public static void Fill(FuseOperations* operations)
     {

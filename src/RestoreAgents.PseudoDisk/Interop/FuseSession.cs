@@ -131,8 +131,11 @@ internal sealed unsafe class FuseSession
         _operations = (FuseOperations*)NativeMemory.AllocZeroed((nuint)sizeof(FuseOperations));
         FuseCallbacks.Fill(_operations);
 
-        // fsname/subtype make the mount show as "restoreagents" of type fuse.restoreagents in mountinfo.
-        var mountOptions = "fsname=restoreagents,subtype=restoreagents" + (_options.AllowOther ? ",allow_other" : "");
+        // fsname/subtype make the mount show as "restoreagents" of type fuse.restoreagents in mountinfo. Without
+        // allow_other the kernel lets no other user in at all; with it, default_permissions makes the kernel enforce
+        // the 0700/0600 modes the file system reports (else it would not check them).
+        var mountOptions = "fsname=restoreagents,subtype=restoreagents"
+            + (_options.AllowOther ? ",allow_other,default_permissions" : "");
         string[] arguments = ["restoreagents", "-o", mountOptions];
         var argv = (byte**)NativeMemory.AllocZeroed((nuint)(arguments.Length + 1), (nuint)sizeof(byte*));
         try
