@@ -104,6 +104,31 @@ public sealed partial class StreamResumeTests(AgentsFixture agents) : IAsyncLife
         await AssertWholeOnceAsync(result, "resume-silent", image);
     }
 
+    [Fact]
+    public async Task MediaAgentGoneQuietMidStream_TheIdleTimeoutReopensIt_AskingOnlyForTheRest()
+    {
+        const string name = "resume-quiet";
+        await using var media = await ScriptedMediaAgent.StartAsync(agents.Pki);
+        var disk = TestBytes.NonZero(4 * MiB, seed: 5);
+        media.ServeGoingSilent(name, disk, blocksBeforeSilence: 16);     // 1 MiB, then nothing, the agent up
+        var dataAgent = await StartDataAgentAsync("--DataAgent:MediaAgentStream:IdleTimeout=00:00:01");
+
+        using var channel = agents.Pki.Channel(dataAgent, TestPki.Operator);
+        var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
+        var job = await client.StartRestoreAsync(_driver.Request(name, $"{name}.vhd", pageSize: MiB, cacheSize: 2 * MiB,
+            mediaAgent: media.Url));
+        var result = await HangGuard.Within(RestoreDriver.WatchAsync(client, job.JobId), $"restore {job.JobId}");
+
+        Assert.True(result.State == RestoreState.Completed, result.Error);
+        Assert.True(result.Verified);
+        Assert.Equal(1u, result.StreamReconnects);
+        var asked = media.RangesAsked(name);
+        Assert.Equal(2, asked.Count);
+        Assert.Empty(asked[0]);
+        Assert.Equal([((ulong)MiB, 3ul * MiB)], asked[1].Select(r => (r.Offset, r.Length)));
+        Assert.Equal(disk, (await File.ReadAllBytesAsync(await _driver.DownloadAsync($"{name}.vhd")))[..disk.Length]);
+    }
+
     private static Uri RelayUrl(TcpRelay relay) => new($"https://127.0.0.1:{relay.Port}");
 
     private async Task<Uri> StartDataAgentAsync(params string[] settings)

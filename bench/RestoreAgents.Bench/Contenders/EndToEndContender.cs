@@ -35,7 +35,9 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             $"--DataAgent:PageSizeBytes={BenchSettings.PageSize}",
             $"--DataAgent:CacheSizeBytes={settings.CacheBytes}",
             $"--DataAgent:UploadParallelism={settings.UploadParallelism}",
-            "--Logging:LogLevel:Default=Warning");
+            "--Logging:LogLevel:Default=Warning",
+            // AgentProcess knows the agent listens by its "Now listening on:" line.
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
 
         await using var proxy = throttled is null ? null : await throttled.StartAsync(rig.Azurite.BlobEndpoint);
         using var channel = rig.Pki.Channel(agent.Url, TestPki.Operator);

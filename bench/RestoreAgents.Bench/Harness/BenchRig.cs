@@ -37,7 +37,9 @@ public sealed class BenchRig : IAsyncDisposable
         {
             await azurite.InitializeAsync();
             var mediaAgent = await AgentProcess.StartAsync("RestoreAgents.MediaAgent", pki,
-                $"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning");
+                $"--MediaAgent:StorePath={disk.StorePath}", "--Logging:LogLevel:Default=Warning",
+                // AgentProcess knows the agent listens by its "Now listening on:" line.
+                "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
             return new BenchRig(azurite, mediaAgent, pki);
         }
         catch
