@@ -33,6 +33,13 @@ internal sealed class PutPagePacer(TimeProvider time)
     /// </summary>
     public const double RateGrowth = 0.03;
 
+    /// <summary>
+    /// No throttling answer for this long and the send rate is dropped: the limit that set it has gone (or was
+    /// never a rate, e.g. refusals at random), and a rate cut far down would otherwise take hours to climb back.
+    /// The next refusal measures anew.
+    /// </summary>
+    public static readonly TimeSpan RateForgottenAfter = TimeSpan.FromSeconds(30);
+
     private readonly Lock _gate = new();
     private double _window = InitialWindow;
     private int _inFlight;
@@ -44,6 +51,7 @@ internal sealed class PutPagePacer(TimeProvider time)
     private long _acceptedSinceMeasure;
     private long _calls;
     private long _throttled;
+    private long _lastThrottled;
     private TaskCompletionSource? _released;
 
     /// <summary>Where the pacing stands now, for a job's progress.</summary>
@@ -140,6 +148,8 @@ internal sealed class PutPagePacer(TimeProvider time)
             _acceptedSinceMeasure += bytes;
             if (permit.WindowLimited) _window = Math.Min(MaxWindow, _window + (_epoch == 0 ? 1 : 1 / _window));
             if (permit.RateLimited && _bytesPerSecond is { } rate) _bytesPerSecond = rate + RateGrowth * bytes;
+            if (_bytesPerSecond is not null && time.GetElapsedTime(_lastThrottled) >= RateForgottenAfter)
+                (_bytesPerSecond, _measureFrom) = (null, null);
         }
     }
 
@@ -155,6 +165,7 @@ internal sealed class PutPagePacer(TimeProvider time)
             _calls++;
             _throttled++;
             var now = time.GetTimestamp();
+            _lastThrottled = now;
             if (retryAfter is { } pause && pause > TimeSpan.Zero)
                 _pausedUntil = Math.Max(_pausedUntil, now + (long)(pause.TotalSeconds * time.TimestampFrequency));
             // Calls sent before the last cut went at the old pace: their refusals do not cut again.

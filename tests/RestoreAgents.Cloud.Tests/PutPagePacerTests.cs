@@ -137,6 +137,29 @@ public sealed class PutPagePacerTests
         Assert.Equal(rate * PutPagePacer.Decrease, pacer.Snapshot().BytesPerSecondLimit!.Value, precision: 0);
     }
 
+    [Fact]
+    public void ASendRate_IsForgotten_AfterThirtySecondsWithoutAThrottlingAnswer()
+    {
+        var pacer = new PutPagePacer(_clock);
+        pacer.Throttled(Admit(pacer), retryAfter: null);
+        var accepted = Admit(pacer);
+        _clock.Now += 500_000;
+        pacer.Succeeded(accepted, Page);
+        pacer.Throttled(Admit(pacer), retryAfter: null);
+        Assert.NotNull(pacer.Snapshot().BytesPerSecondLimit);
+
+        _clock.Now += SteppedClock.Microseconds(PutPagePacer.RateForgottenAfter) - 1;
+        var before = Admit(pacer);
+        pacer.Succeeded(before, Page);
+        Assert.NotNull(pacer.Snapshot().BytesPerSecondLimit);
+        _clock.Now += 1;
+        var after = Admit(pacer);
+        pacer.Succeeded(after, Page);
+
+        Assert.Null(pacer.Snapshot().BytesPerSecondLimit);
+        Assert.Null(pacer.Until(Admit(pacer)));
+    }
+
     private static PutPagePermit Admit(PutPagePacer pacer) =>
         pacer.Admit(Page).Permit ?? throw new InvalidOperationException("the pacer admitted no call");
 
