@@ -4,13 +4,15 @@ using RestoreAgents.Cloud;
 namespace RestoreAgents.Cli;
 
 /// <summary>
-/// The page blob options of restore and download: --container, --blob and exactly one of --connection-string or
-/// --sas-url, where RESTOREAGENTS_CONNECTION_STRING stands in for --connection-string so secrets stay off the
-/// command line (and out of --help, which is why it is not a default value). Mount takes the container alone.
+/// The page blob options of download and mount, which talk to the storage account themselves: --container,
+/// --blob, and exactly one of a connection string and a SAS URL, each from the command line, a file or the
+/// environment (RESTOREAGENTS_CONNECTION_STRING, RESTOREAGENTS_SAS_URL). What the command line gives wins over the
+/// environment. Mount takes the container alone.
 /// </summary>
 public sealed class DestinationOptions
 {
     public const string ConnectionStringVariable = "RESTOREAGENTS_CONNECTION_STRING";
+    public const string SasUrlVariable = "RESTOREAGENTS_SAS_URL";
 
     private readonly CliEnvironment _environment;
     private readonly bool _withBlob;
@@ -24,85 +26,95 @@ public sealed class DestinationOptions
         Container = new("--container")
         {
             Description = withBlob
-                ? "Container of the page blob (optional with --sas-url, which names it)."
-                : "Container whose page blobs are the files (optional with --sas-url, which names it).",
+                ? "Container of the page blob (optional with a SAS URL, which names it)."
+                : "Container whose page blobs are the files (optional with a SAS URL, which names it).",
             HelpName = "NAME",
         };
+        SasUrl = new SecretOption("sas-url", withBlob ? "SAS URL of the container or the blob" : "SAS URL of the container",
+            SasUrlVariable, "URL");
     }
 
     public Option<string> Container { get; }
 
     public Option<string> Blob { get; } = new("--blob")
     {
-        Description = "Name of the page blob, e.g. vm01.vhd.",
+        Description = "Name of the page blob, e.g. vm01.vhd (optional with a blob's SAS URL).",
         HelpName = "NAME",
-        Required = true,
     };
 
-    public Option<string> ConnectionString { get; } = new("--connection-string")
-    {
-        Description = $"Azure Storage connection string (or set {ConnectionStringVariable}).",
-        HelpName = "STRING",
-    };
+    public SecretOption ConnectionString { get; } =
+        new("connection-string", "Azure Storage connection string", ConnectionStringVariable, "STRING");
 
-    public Option<string> SasUrl { get; } = new("--sas-url")
-    {
-        Description = "SAS URL of the container, instead of a connection string.",
-        HelpName = "URL",
-    };
+    public SecretOption SasUrl { get; }
 
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Container);
         if (_withBlob) command.Options.Add(Blob);
-        command.Options.Add(ConnectionString);
-        command.Options.Add(SasUrl);
+        ConnectionString.AddTo(command);
+        SasUrl.AddTo(command);
         command.Validators.Add(result =>
         {
-            bool hasConnectionString = !string.IsNullOrWhiteSpace(result.GetValue(ConnectionString));
-            bool hasSasUrl = !string.IsNullOrWhiteSpace(result.GetValue(SasUrl));
-            if (hasConnectionString && hasSasUrl)
-                result.AddError("give either --connection-string or --sas-url, not both");
-            else if (!hasSasUrl && !hasConnectionString &&
-                     string.IsNullOrWhiteSpace(_environment.Variables(ConnectionStringVariable)))
-                result.AddError($"give --connection-string or --sas-url (or set {ConnectionStringVariable})");
-            else if (!hasSasUrl && string.IsNullOrWhiteSpace(result.GetValue(Container)))
-                result.AddError("--container is required unless --sas-url names the container");
+            bool connectionString = ConnectionString.IsGiven(result), sasUrl = SasUrl.IsGiven(result);
+            if (connectionString && sasUrl)
+                result.AddError("give either a connection string or a SAS URL, not both");
+            else if (!connectionString && !sasUrl && !ConnectionString.IsInEnvironment(_environment)
+                     && !SasUrl.IsInEnvironment(_environment))
+                result.AddError($"give --connection-string-file or --sas-url-file (or set {ConnectionStringVariable} "
+                    + $"or {SasUrlVariable})");
         });
     }
 
     /// <summary>
-    /// The container named by --container (or the SAS URL), reached with --sas-url, else --connection-string or its
-    /// environment variable; all checked as the data agent checks them (a usage error otherwise, never quoting the
-    /// secret), without a request. Its calls retry as <see cref="CloudOptions"/> does by default.
+    /// The container named by --container (or the SAS URL), reached with the SAS URL or the connection string; all
+    /// checked as the data agent checks them (a usage error otherwise, never quoting the secret), without a
+    /// request. Its calls retry as <see cref="CloudOptions"/> does by default.
     /// </summary>
     public (StorageCredentials Credentials, PageBlobContainer Container) ResolveContainer(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
-        var sasUrl = parseResult.GetValue(SasUrl);
-        var connectionString = string.IsNullOrWhiteSpace(sasUrl)
-            ? NullIfBlank(parseResult.GetValue(ConnectionString)) ?? _environment.Variables(ConnectionStringVariable)
-            : null;
+        var credentials = AsUsage(() => StorageCredentials.From(ConnectionStringOf(parseResult), SasUrlOf(parseResult)));
+        var container = parseResult.GetValue(Container);
+        if (string.IsNullOrWhiteSpace(container) && credentials.OnlyContainer is null)
+            throw new CliUsageException("--container is required unless a SAS URL names the container");
         return AsUsage(() =>
         {
-            var credentials = StorageCredentials.From(connectionString, sasUrl);
             var account = new StorageAccountClient(credentials, new CloudOptions());
-            return (credentials, account.GetContainer(parseResult.GetValue(Container)));
+            return (credentials, account.GetContainer(container));
         });
     }
 
-    /// <summary><see cref="ResolveContainer"/>, and --blob checked against Azure's rules for blob names.</summary>
+    /// <summary><see cref="ResolveContainer"/>, and --blob (or the SAS URL's blob) checked against Azure's rules.</summary>
     public (StorageCredentials Credentials, PageBlobContainer Container, string BlobName) ResolveBlob(
         ParseResult parseResult)
     {
         var (credentials, container) = ResolveContainer(parseResult);
-        var blobName = parseResult.GetValue(Blob) ?? "";
+        var blobName = parseResult.GetValue(Blob) is { Length: > 0 } given ? given : container.OnlyBlob;
+        if (blobName is null)
+            throw new CliUsageException("--blob is required unless a SAS URL names the blob");
         return AsUsage(() =>
         {
             container.ValidateBlobName(blobName);
             return (credentials, container, blobName);
         });
+    }
+
+    /// <summary>The command line's secret first; the environment's only when the command line gives neither.</summary>
+    private string? ConnectionStringOf(ParseResult parseResult) =>
+        SasUrl.IsGiven(parseResult.CommandResult) ? null : ConnectionString.Read(parseResult, _environment, !BothInEnvironment(parseResult));
+
+    private string? SasUrlOf(ParseResult parseResult) =>
+        ConnectionString.IsGiven(parseResult.CommandResult) ? null : SasUrl.Read(parseResult, _environment, !BothInEnvironment(parseResult));
+
+    /// <summary>Both variables set and no option to choose: refuse rather than guess which one was meant.</summary>
+    private bool BothInEnvironment(ParseResult parseResult)
+    {
+        if (ConnectionString.IsGiven(parseResult.CommandResult) || SasUrl.IsGiven(parseResult.CommandResult)
+            || !ConnectionString.IsInEnvironment(_environment) || !SasUrl.IsInEnvironment(_environment))
+            return false;
+        throw new CliUsageException($"both {ConnectionStringVariable} and {SasUrlVariable} are set; unset one, or "
+            + "give --connection-string-file or --sas-url-file");
     }
 
     /// <summary>The same rules the data agent applies, as usage errors: the command line is what is wrong.</summary>
@@ -117,6 +129,4 @@ public sealed class DestinationOptions
             throw new CliUsageException(e.Message, e);
         }
     }
-
-    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 }

@@ -24,10 +24,13 @@ public static class ExitCodes
 
         Environment:
           RESTOREAGENTS_DATA_AGENT         default for --data-agent (else https://127.0.0.1:5020)
-          RESTOREAGENTS_MEDIA_AGENT        default for --media-agent (else https://127.0.0.1:5010)
+          RESTOREAGENTS_MEDIA_AGENT        default for copies' --media-agent (else https://127.0.0.1:5010)
           RESTOREAGENTS_CERT, _KEY, _CA    defaults for --cert, --key, --ca (else cert.pem, key.pem, ca.pem
                                            in ~/.config/restoreagents)
-          RESTOREAGENTS_CONNECTION_STRING  storage connection string when neither --connection-string nor --sas-url is given
+          RESTOREAGENTS_CONNECTION_STRING  download, mount: the storage connection string, unless an option gives one
+          RESTOREAGENTS_SAS_URL            restore, download, mount: a SAS URL, unless an option gives one
+        Secrets (--connection-string, --sas-url) on the command line are visible to other users of the host
+        (ps): prefer the environment or --connection-string-file / --sas-url-file (owner-only files).
           NO_COLOR                         plain output without colours
           OTEL_EXPORTER_OTLP_ENDPOINT      export restorectl's spans over OTLP; TRACEPARENT joins a caller's trace
         """;

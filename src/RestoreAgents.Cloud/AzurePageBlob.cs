@@ -89,8 +89,7 @@ public sealed class AzurePageBlob : IPageBlob
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken, localFile: true))
         {
-            CloudTelemetry.Fail(activity, e);
-            throw _errors.Translate(e, "download");
+            throw CloudTelemetry.Fail(activity, _errors.Translate(e, "download"));
         }
     }
 
@@ -139,8 +138,7 @@ public sealed class AzurePageBlob : IPageBlob
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
-            CloudTelemetry.Fail(activity, e);
-            throw errors.Translate(e, "delete", sasPermissions: "delete (d)");
+            throw CloudTelemetry.Fail(activity, errors.Translate(e, "delete", sasPermissions: "delete (d)"));
         }
     }
 

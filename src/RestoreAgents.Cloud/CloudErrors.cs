@@ -52,7 +52,10 @@ internal sealed class CloudErrors(BlobLocation location, CloudOptions options)
                 $"the account endpoint could not be reached ({network.Message}), still after {Retries()}; "
                 + "check the endpoint address, DNS, proxy and firewall", network);
 
-        return Create(CloudFailure.Other, action, offset, $"{last.GetType().Name}: {last.Message}", last);
+        // A service exception without a status still comes from the SDK: its text may hold the request; leave it out.
+        return last is RequestFailedException
+            ? Create(CloudFailure.Other, action, offset, "the storage service failed without an answer", null)
+            : Create(CloudFailure.Other, action, offset, $"{last.GetType().Name}: {last.Message}", last);
     }
 
     /// <summary>A page the service kept refusing as throttling for the whole <see cref="CloudOptions.ThrottleDeadline"/>.</summary>
@@ -78,21 +81,20 @@ internal sealed class CloudErrors(BlobLocation location, CloudOptions options)
         BlobErrorCode? code = answer.ErrorCode is { } text ? new BlobErrorCode(text) : default(BlobErrorCode?);
         var (failure, cause) = status switch
         {
-            401 or 403 when location.UsesContainerSas && (code == BlobErrorCode.AuthorizationPermissionMismatch
+            401 or 403 when location.UsesSas && (code == BlobErrorCode.AuthorizationPermissionMismatch
                     || code == BlobErrorCode.AuthorizationResourceTypeMismatch) =>
                 (CloudFailure.AccessDenied,
                     $"the SAS does not allow this ({said}); it needs {sasPermissions} permissions"),
-            401 or 403 when location.UsesContainerSas =>
+            401 or 403 when location.UsesSas =>
                 (CloudFailure.AccessDenied,
-                    $"access was denied ({said}); check that the SAS is for this container, has not expired, "
-                    + $"and grants {sasPermissions} permissions"),
+                    $"access was denied ({said}); {location.AccessDeniedHint}, and that it grants {sasPermissions} "
+                    + "permissions"),
             401 or 403 =>
                 (CloudFailure.AccessDenied,
-                    $"access was denied ({said}); check the account name and key in the connection string "
-                    + "(and that this host's clock is right)"),
-            404 when code == BlobErrorCode.ContainerNotFound && location.UsesContainerSas =>
+                    $"access was denied ({said}); {location.AccessDeniedHint}"),
+            404 when code == BlobErrorCode.ContainerNotFound && location.UsesSas =>
                 (CloudFailure.ContainerNotFound,
-                    $"the container does not exist ({said}); a container SAS cannot create it, so create it first"),
+                    $"the container does not exist ({said}); a SAS cannot create it, so create it first"),
             404 when code == BlobErrorCode.ContainerNotFound =>
                 (CloudFailure.ContainerNotFound, $"the container does not exist ({said})"),
             404 when code == BlobErrorCode.BlobNotFound =>

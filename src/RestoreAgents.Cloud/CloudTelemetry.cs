@@ -20,5 +20,13 @@ internal static class CloudTelemetry
         return activity;
     }
 
-    public static void Fail(Activity? activity, Exception e) => activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+    /// <summary>
+    /// Marks the span failed with the translated error's text: never the SDK's own exception, whose message carries
+    /// the response's headers. Returns the error, to throw.
+    /// </summary>
+    public static CloudDestinationException Fail(Activity? activity, CloudDestinationException error)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+        return error;
+    }
 }

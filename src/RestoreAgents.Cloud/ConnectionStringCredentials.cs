@@ -26,12 +26,15 @@ public sealed class ConnectionStringCredentials : StorageCredentials
         AccountEndpoint = WithoutQuery(parsed.Uri).TrimEnd('/');
     }
 
-    /// <summary>The secret itself, for the one caller that must pass it on (a StartRestore request).</summary>
-    public string ConnectionString { get; }
+    /// <summary>The secret: kept only for the SDK's client, which parses it again.</summary>
+    private string ConnectionString { get; }
 
     public override string AccountEndpoint { get; }
 
     public override string? OnlyContainer => null;
+
+    internal override string AccessDeniedHint =>
+        "check the account name and key in the connection string (and that this host's clock is right)";
 
     internal override BlobServiceClient CreateServiceClient(BlobClientOptions options) =>
         new(ConnectionString, options);

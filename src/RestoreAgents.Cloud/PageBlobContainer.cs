@@ -14,16 +14,16 @@ namespace RestoreAgents.Cloud;
 public sealed class PageBlobContainer
 {
     private readonly BlobContainerClient _client;
-    private readonly bool _usesContainerSas;
+    private readonly StorageCredentials _credentials;
     private readonly CloudOptions _options;
     private readonly BlobLocation _location;
 
-    internal PageBlobContainer(BlobContainerClient client, bool usesContainerSas, CloudOptions options)
+    internal PageBlobContainer(BlobContainerClient client, StorageCredentials credentials, CloudOptions options)
     {
         _client = client;
-        _usesContainerSas = usesContainerSas;
+        _credentials = credentials;
         _options = options;
-        _location = BlobLocation.OfContainer(client.Uri, client.Name, usesContainerSas);
+        _location = BlobLocation.OfContainer(client.Uri, client.Name, credentials);
     }
 
     public string Name => _client.Name;
@@ -31,14 +31,23 @@ public sealed class PageBlobContainer
     /// <summary>The account's blob endpoint, without any query string.</summary>
     public string AccountEndpoint => _location.AccountEndpoint;
 
-    /// <summary>False when the credentials are a container SAS, which cannot create its container.</summary>
-    public bool CanBeCreated => !_usesContainerSas;
+    /// <summary>False when the credentials are a SAS, which cannot create its container.</summary>
+    public bool CanBeCreated => _credentials is not SasUrlCredentials;
 
-    /// <summary>Throws an <see cref="ArgumentException"/> unless Azure can keep a blob of this name. Sends no request.</summary>
+    /// <summary>The one blob the credentials reach (a blob's SAS), or null when they reach every blob here.</summary>
+    public string? OnlyBlob => _credentials.OnlyBlob;
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> unless Azure can keep a blob of this name (see
+    /// <see cref="StorageNames"/>) and the credentials reach it. Sends no request.
+    /// </summary>
     public void ValidateBlobName(string? blobName)
     {
         if (StorageNames.BlobNameProblem(blobName) is { } problem)
-            throw new ArgumentException($"Invalid page blob '{blobName}' in {_location}: {problem}.");
+            throw new ArgumentException($"Invalid page blob '{StorageNames.Printable(blobName)}' in {_location}: {problem}.");
+        if (OnlyBlob is { } only && !string.Equals(blobName, only, StringComparison.Ordinal))
+            throw new ArgumentException(
+                $"Invalid page blob '{blobName}' in {_location}: {_credentials} is for blob '{only}'.");
     }
 
     /// <summary>
@@ -60,8 +69,7 @@ public sealed class PageBlobContainer
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
-            CloudTelemetry.Fail(activity, e);
-            throw Errors(_location).Translate(e, "list the blobs of", sasPermissions: "list (l)");
+            throw CloudTelemetry.Fail(activity, Errors(_location).Translate(e, "list the blobs of", sasPermissions: "list (l)"));
         }
         return blobs;
     }
@@ -73,7 +81,7 @@ public sealed class PageBlobContainer
     public async Task<bool> CreateIfMissingAsync(CancellationToken cancellationToken = default)
     {
         if (!CanBeCreated)
-            throw new ArgumentException("a container SAS URL cannot create its container; give a connection string");
+            throw new ArgumentException("a SAS URL cannot create its container; give a connection string");
         using var activity = CloudTelemetry.Start("container.create", _location.Url);
         try
         {
@@ -82,8 +90,7 @@ public sealed class PageBlobContainer
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
-            CloudTelemetry.Fail(activity, e);
-            throw Errors(_location).Translate(e, "create");
+            throw CloudTelemetry.Fail(activity, Errors(_location).Translate(e, "create"));
         }
     }
 
@@ -124,8 +131,7 @@ public sealed class PageBlobContainer
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
-            CloudTelemetry.Fail(activity, e);
-            throw errors.Translate(e, "create the container of");
+            throw CloudTelemetry.Fail(activity, errors.Translate(e, "create the container of"));
         }
 
         var create = new PageBlobCreateOptions
@@ -140,8 +146,7 @@ public sealed class PageBlobContainer
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
-            CloudTelemetry.Fail(activity, e);
-            throw errors.Translate(e, $"create a {size}-byte", createdIfNoneMatch: !overwrite);
+            throw CloudTelemetry.Fail(activity, errors.Translate(e, $"create a {size}-byte", createdIfNoneMatch: !overwrite));
         }
         return new AzurePageBlob(blob, size, location, errors, _options);
     }
@@ -162,15 +167,14 @@ public sealed class PageBlobContainer
         }
         catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
         {
-            CloudTelemetry.Fail(activity, e);
-            throw errors.Translate(e, "open");
+            throw CloudTelemetry.Fail(activity, errors.Translate(e, "open"));
         }
 
         if (properties.BlobType != BlobType.Page)
-            throw new CloudDestinationException(
+            throw CloudTelemetry.Fail(activity, new CloudDestinationException(
                 $"Could not open {location}: it is a {properties.BlobType.ToString().ToLowerInvariant()} blob, "
                 + "not a page blob.", CloudFailure.NotAPageBlob, location.AccountEndpoint, location.Container,
-                location.BlobName);
+                location.BlobName));
         return new AzurePageBlob(blob, properties.ContentLength, location, errors, _options);
     }
 
@@ -198,7 +202,7 @@ public sealed class PageBlobContainer
     private (PageBlobClient Blob, BlobLocation Location) Locate(string blobName)
     {
         var blob = _client.GetPageBlobClient(blobName);
-        return (blob, BlobLocation.From(_client.Uri, blob.Uri, Name, blobName, _usesContainerSas));
+        return (blob, BlobLocation.From(_client.Uri, blob.Uri, Name, blobName, _credentials));
     }
 
     private CloudErrors Errors(BlobLocation location) => new(location, _options);

@@ -29,7 +29,7 @@ public sealed class StorageAccountClient
 
     /// <summary>
     /// The container <paramref name="name"/>, checked against Azure's naming rules; no request is sent. With a
-    /// container SAS, an empty name stands for the SAS's container, and any other name must be that one.
+    /// SAS, an empty name stands for the SAS's container, and any other name must be that one.
     /// </summary>
     /// <exception cref="ArgumentException">The name is not a container name, or not the SAS's container.</exception>
     public PageBlobContainer GetContainer(string? name)
@@ -37,12 +37,10 @@ public sealed class StorageAccountClient
         var only = _credentials.OnlyContainer;
         if (only is not null && string.IsNullOrEmpty(name))
             name = only;
-        if (StorageNames.ContainerNameProblem(name) is { } problem)
-            throw new ArgumentException($"Invalid container '{name}': {problem}.");
+        StorageNames.ValidateContainerName(name);
         if (only is not null && !string.Equals(name, only, StringComparison.Ordinal))
             throw new ArgumentException($"Invalid container '{name}': {_credentials} is for container '{only}'.");
-        return new PageBlobContainer(_client.GetBlobContainerClient(name),
-            usesContainerSas: _credentials is ContainerSasCredentials, _options);
+        return new PageBlobContainer(_client.GetBlobContainerClient(name), _credentials, _options);
     }
 
     public override string ToString() => $"storage account at {AccountEndpoint}";

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using RestoreAgents.Connections;
+using RestoreAgents.DataAgent.Destinations;
+using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.Services;
@@ -25,9 +27,13 @@ public static class DataAgentHost
             .BindConfiguration(DataAgentOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>, DataAgentOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>>(services => new DataAgentOptionsValidator(
+            services.GetRequiredService<IOptions<TlsOptions>>().Value.AllowPlaintext));
+        // Made once: each destination's one account client, each media agent's name and address.
+        builder.Services.AddSingleton<StorageDestinations>();
+        builder.Services.AddSingleton<MediaAgentDirectory>();
         builder.Services.AddSingleton(TimeProvider.System);
-        // One channel per media agent, shared by every job; disposed with the host. It presents the agent's own
+        // One channel per configured media agent, shared by every job; disposed with the host. It presents the agent's own
         // certificate (Tls:*) and trusts the same CAs; plaintext media agents only when Tls:AllowPlaintext is on.
         builder.Services.AddSingleton(services =>
         {

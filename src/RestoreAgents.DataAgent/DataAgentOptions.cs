@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using RestoreAgents.Caching;
 using RestoreAgents.Connections;
+using RestoreAgents.DataAgent.Destinations;
 using RestoreAgents.DataAgent.MediaAgents;
 
 namespace RestoreAgents.DataAgent;
@@ -60,6 +61,20 @@ public sealed class DataAgentOptions
     public string MountPath { get; set; } = DefaultMountPath;
 
     public const string DefaultMountPath = "/run/restoreagents/disks";
+
+    /// <summary>
+    /// The media agents jobs may read from, by name (DataAgent:MediaAgents:NAME:Url): the only addresses the data
+    /// agent dials. A request names one; names match without regard to case.
+    /// </summary>
+    public Dictionary<string, MediaAgentEndpointOptions> MediaAgents { get; set; } =
+        new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The storage accounts jobs may restore into, by name (DataAgent:Destinations:NAME:...), each with its
+    /// endpoint and credential. A request names one, with a container and a blob.
+    /// </summary>
+    public Dictionary<string, StorageDestinationOptions> Destinations { get; set; } =
+        new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Retries and timeouts of the cloud calls.</summary>
     public Cloud.CloudOptions Cloud { get; set; } = new();

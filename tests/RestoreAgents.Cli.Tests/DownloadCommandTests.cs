@@ -48,6 +48,64 @@ public sealed class DownloadCommandTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Download_TakesTheConnectionStringFromAFile_OrTheCommandLine_WarningThatPsShowsTheLatter()
+    {
+        var blobName = $"disk-{Guid.NewGuid():N}.vhd";
+        await new StorageAccountClient(new ConnectionStringCredentials(azurite.ConnectionString), new CloudOptions())
+            .GetContainer("downloads").CreatePageBlobAsync(blobName, 1024 * 1024, overwrite: false);
+        var file = OwnerOnlyFile.Write(_work.Combine("connection-string"), azurite.ConnectionString);
+
+        var fromFile = await CliRun.Of("download", "--container", "downloads", "--blob", blobName,
+            "--connection-string-file", file, "--output", _work.Combine("from-file.vhd"));
+        var fromArgv = await CliRun.Of("download", "--container", "downloads", "--blob", blobName,
+            "--connection-string", azurite.ConnectionString, "--output", _work.Combine("from-argv.vhd"));
+
+        Assert.Equal((ExitCodes.Success, ""), (fromFile.ExitCode, fromFile.Error));
+        Assert.Equal(ExitCodes.Success, fromArgv.ExitCode);
+        var warning = Assert.Single(fromArgv.ErrorLines);
+        Assert.StartsWith("warning: --connection-string puts the Azure Storage connection string on the command line",
+            warning);
+        Assert.Contains("RESTOREAGENTS_CONNECTION_STRING or --connection-string-file", warning);
+        Assert.DoesNotContain(AzuriteFixture.AccountKey, warning);
+    }
+
+    [Fact]
+    public async Task Download_TakesABlobsSasUrl_FromTheEnvironment_AndItsBlobName()
+    {
+        var blobName = $"disk-{Guid.NewGuid():N}.vhd";
+        var blob = await new StorageAccountClient(new ConnectionStringCredentials(azurite.ConnectionString),
+                new CloudOptions())
+            .GetContainer("downloads").CreatePageBlobAsync(blobName, 1024 * 1024, overwrite: false);
+        var sas = new Azure.Storage.Sas.BlobSasBuilder(Azure.Storage.Sas.BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1))
+        {
+            BlobContainerName = "downloads",
+            BlobName = blobName,
+            Resource = "b",
+        }.ToSasQueryParameters(new Azure.Storage.StorageSharedKeyCredential(AzuriteFixture.AccountName,
+            AzuriteFixture.AccountKey));
+        var run = new CliRun { Variables = { ["RESTOREAGENTS_SAS_URL"] = $"{blob.Name}?{sas}" } };
+        var output = _work.Combine("by-blob-sas.vhd");
+
+        var result = await run.RunAsync("download", "--output", output);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        Assert.Equal(1024 * 1024, new FileInfo(output).Length);
+    }
+
+    [Fact]
+    public async Task Download_RefusesToGuess_WhenBothSecretsAreInTheEnvironment()
+    {
+        var run = Run();
+        run.Variables["RESTOREAGENTS_SAS_URL"] = "https://acct.blob.core.windows.net/downloads?sv=1&sig=c2ln";
+
+        var result = await run.RunAsync("download", "--container", "downloads", "--blob", "any.vhd", "--output",
+            _work.Combine("never.vhd"));
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("both RESTOREAGENTS_CONNECTION_STRING and RESTOREAGENTS_SAS_URL are set", Assert.Single(result.ErrorLines));
+    }
+
+    [Fact]
     public async Task Download_RefusesToReplaceAFile_WithoutOverwrite()
     {
         var output = _work.Combine("exists.vhd");

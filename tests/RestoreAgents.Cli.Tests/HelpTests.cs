@@ -35,20 +35,38 @@ public sealed class HelpTests
     {
         var result = await CliRun.Of("restore", "--help");
 
-        foreach (var option in new[] { "--data-agent", "--media-agent", "--copy", "--container", "--blob",
-                     "--connection-string", "--sas-url", "--page-size", "--cache-size", "--overwrite", "--no-verify",
+        foreach (var option in new[] { "--data-agent", "--media-agent", "--destination", "--copy", "--container",
+                     "--blob", "--sas-url", "--sas-url-file", "--page-size", "--cache-size", "--overwrite", "--no-verify",
                      "--no-wait" })
             Assert.Contains(option, result.Output);
+        Assert.DoesNotContain("--connection-string <", result.Output);
+    }
+
+    [Theory]
+    [InlineData("download")]
+    [InlineData("mount")]
+    public async Task Help_OfTheCloudCommands_OffersEverySourceOfTheirSecrets(string command)
+    {
+        var result = await CliRun.Of(command, "--help");
+
+        foreach (var option in new[] { "--connection-string", "--connection-string-file", "--sas-url", "--sas-url-file",
+                     "RESTOREAGENTS_CONNECTION_STRING", "RESTOREAGENTS_SAS_URL" })
+            Assert.Contains(option, result.Output);
+        Assert.Contains("visible to other users", result.Output);
     }
 
     [Fact]
     public async Task Help_NeverShowsTheConnectionStringFromTheEnvironment()
     {
-        var run = new CliRun { Variables = { ["RESTOREAGENTS_CONNECTION_STRING"] = "AccountKey=s3cr3t" } };
+        var run = new CliRun
+        {
+            Variables = { ["RESTOREAGENTS_CONNECTION_STRING"] = "AccountKey=s3cr3t", ["RESTOREAGENTS_SAS_URL"] = "sig=s3cr3t" },
+        };
 
-        var result = await run.RunAsync("restore", "--help");
+        var download = await run.RunAsync("download", "--help");
+        var restore = await run.RunAsync("restore", "--help");
 
-        Assert.DoesNotContain("s3cr3t", result.Output);
+        Assert.DoesNotContain("s3cr3t", download.Output + restore.Output);
     }
 
     [Fact]

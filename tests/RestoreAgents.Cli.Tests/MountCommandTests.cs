@@ -28,7 +28,14 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
         ["--page-size", "1MiB", "--cache-size", "2MiB", "--cache-dir", _work.Combine("cache"), .. more];
 
     private string[] WithConnectionString(string container) =>
-        SmallCache("--connection-string", azurite.ConnectionString, "--container", container);
+        SmallCache("--connection-string-file", SecretFile("connection-string", azurite.ConnectionString),
+            "--container", container);
+
+    /// <summary>A SAS URL as an operator passes one: in a file only they can read.</summary>
+    private string[] WithSasUrl(string sasUrl, params string[] more) =>
+        SmallCache(["--sas-url-file", SecretFile("sas-url", sasUrl), .. more]);
+
+    private string SecretFile(string name, string secret) => OwnerOnlyFile.Write(_work.Combine(name), secret);
 
     private async Task<BlobContainerClient> NewContainerAsync()
     {
@@ -131,7 +138,7 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
             | BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write
             | BlobContainerSasPermissions.Delete | BlobContainerSasPermissions.List;
         var sasUrl = ContainerSasUrl(container.Name, readCreateWriteDeleteList);
-        await using var mount = await RestorectlMount.StartAsync(MountPoint, SmallCache("--sas-url", sasUrl));
+        await using var mount = await RestorectlMount.StartAsync(MountPoint, WithSasUrl(sasUrl));
 
         Assert.Equal(["job", "old.raw"], Directory.GetFileSystemEntries(MountPoint).Select(Path.GetFileName).Order());
         Assert.Equal(expected.Length, new FileInfo(mount.File("old.raw")).Length);
@@ -156,6 +163,33 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
                 "warning: skipping block blob 'notes.txt': only page blobs are disks"],
             mount.ErrorLines);
         Assert.DoesNotContain(SignatureOf(sasUrl), mount.Output + mount.Error);
+    }
+
+    [Requires(RealPart.Fuse)]
+    [Fact]
+    public async Task Mount_WithoutCacheDir_CachesInAFreshFolderOnlyItsUserCanOpen_AndRemovesItAtUnmount()
+    {
+        var container = await NewContainerAsync();
+        await using var mount = await RestorectlMount.StartAsync(MountPoint, "--page-size", "1MiB", "--cache-size",
+            "2MiB", "--connection-string-file", SecretFile("connection-string", azurite.ConnectionString),
+            "--container", container.Name);
+        await RunAsync("truncate", "-s", (2 * MiB).ToString(), mount.File("private.raw"));
+        await RunAsync("dd", "if=/dev/urandom", "of=" + mount.File("private.raw"), "bs=4096", "count=1",
+            "conv=notrunc", "status=none");
+
+        // "... cache 2 MiB per file in /tmp/restorectl-mount-<32 hex digits>)": a name no other user can guess.
+        var said = System.Text.RegularExpressions.Regex.Match(mount.Output + mount.Error,
+            @"per file in (?<folder>\S*restorectl-mount-[0-9a-f]{32})\)");
+        Assert.True(said.Success, $"no fresh cache folder named: {mount.Output} {mount.Error}");
+        var folder = said.Groups["folder"].Value;
+        Assert.Equal(Path.TrimEndingDirectorySeparator(Path.GetTempPath()), Path.GetDirectoryName(folder));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+            FileModes.Of(folder));
+
+        await RunAsync("fusermount3", "-u", MountPoint);
+
+        Assert.Equal(ExitCodes.Success, await mount.ExitCodeAsync());
+        Assert.False(Directory.Exists(folder), $"{folder} is still there after the unmount");
     }
 
     [Requires(RealPart.Fuse)]
@@ -190,7 +224,7 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
             StringComparison.Ordinal);
         Assert.NotEqual(sasUrl, forged);
 
-        var result = await RunMountAsync(SmallCache("--sas-url", forged));
+        var result = await RunMountAsync(WithSasUrl(forged));
 
         Assert.Equal(ExitCodes.OtherError, result.ExitCode);
         var line = Assert.Single(ErrorLines(result));
@@ -203,11 +237,10 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task Mount_WithASasUrlThatIsNotAContainerSasUrl_IsAUsageError()
     {
-        var result = await RunMountAsync(SmallCache("--sas-url", "not-a-url"));
+        var result = await RunMountAsync(WithSasUrl("not-a-url"));
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("the container SAS URL is not an absolute http:// or https:// URL",
-            Assert.Single(ErrorLines(result)));
+        Assert.Contains("the SAS URL is not an absolute http:// or https:// URL", Assert.Single(ErrorLines(result)));
     }
 
     [Fact]
@@ -216,10 +249,10 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
         var container = await NewContainerAsync();
         var sasUrl = ContainerSasUrl(container.Name, BlobContainerSasPermissions.All);
 
-        var result = await RunMountAsync(SmallCache("--sas-url", sasUrl, "--create-container"));
+        var result = await RunMountAsync(WithSasUrl(sasUrl, "--create-container"));
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("--create-container needs --connection-string", Assert.Single(ErrorLines(result)));
+        Assert.Contains("--create-container needs a connection string", Assert.Single(ErrorLines(result)));
     }
 
     [Fact]

@@ -1,99 +1,145 @@
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using RestoreAgents.Cli.Tests.Fakes;
+using RestoreAgents.Protocol.V1;
+using RestoreAgents.Testing;
 
 namespace RestoreAgents.Cli.Tests;
 
-/// <summary>What `restore` accepts and what it sends: the destination rules and the sizes.</summary>
+/// <summary>
+/// What `restore` accepts and what it sends: names of a media agent and a destination, a container and a blob,
+/// at most a SAS URL (from the environment or an owner-only file) and never a credential; and the sizes.
+/// </summary>
 public sealed class RestoreArgumentTests : IAsyncLifetime
 {
+    private const string AccountKey = "c2VjcmV0LWFjY291bnQta2V5LXRoYXQtbXVzdC1zdGF5LWhvbWU=";
     private const string ConnectionString =
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
-    private const string SasUrl = "https://account.blob.core.windows.net/restores?sv=2024-08-04&sp=rcw&sig=c2lnbmF0dXJl";
+        $"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={AccountKey};EndpointSuffix=core.windows.net";
+    private const string Signature = "c2lnbmF0dXJl";
+    private const string SasUrl = "https://acct.blob.core.windows.net/restores?sv=2024-08-04&sp=rcw&sig=" + Signature;
 
+    private readonly TempDirectory _folder = new("restore-arguments");
     private FakeAgentHost _agent = null!;
 
     public async Task InitializeAsync() => _agent = await FakeAgentHost.StartAsync();
 
-    public async Task DisposeAsync() => await _agent.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _agent.DisposeAsync();
+        _folder.Dispose();
+    }
 
     private string[] Restore(params string[] extra) =>
-        ["restore", "--data-agent", _agent.Url, "--copy", "vm01", "--blob", "vm01.vhd", "--no-wait", .. extra];
+    [
+        "restore", "--data-agent", _agent.Url, "--media-agent", "backup-1", "--destination", "prod", "--copy", "vm01",
+        "--no-wait", .. extra,
+    ];
 
     [Fact]
-    public async Task Restore_RefusesBothConnectionStringAndSasUrl()
+    public async Task Restore_SendsNamesOnly_AndNoCredentialIsInTheRequestsBytes()
     {
-        var result = await CliRun.Of(Restore("--container", "restores", "--connection-string", ConnectionString,
-            "--sas-url", SasUrl));
+        // A connection string in the environment is download's and mount's: restore never sends it.
+        var run = new CliRun { Variables = { ["RESTOREAGENTS_CONNECTION_STRING"] = ConnectionString } };
+
+        var result = await run.RunAsync(Restore("--container", "restores", "--blob", "vm01.vhd"));
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var request = Assert.Single(_agent.DataAgent.StartRequests);
+        Assert.Equal("backup-1", request.MediaAgent);
+        Assert.Equal(new RestoreTarget { Destination = "prod", Container = "restores", BlobName = "vm01.vhd" },
+            request.Target);
+        var bytes = request.ToByteArray();
+        Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(AccountKey)));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("AccountKey="u8));
+    }
+
+    [Fact]
+    public void TheRequestContract_HasNoFieldForACredential_OnlyTheScopedSasUrl()
+    {
+        var fields = Fields(StartRestoreRequest.Descriptor).ToList();
+
+        Assert.Contains("restoreagents.v1.RestoreTarget.sas_url", fields);
+        Assert.DoesNotContain(fields, field => new[] { "connection", "key", "secret", "password", "token", "credential" }
+            .Any(word => field.Contains(word, StringComparison.OrdinalIgnoreCase)));
+        Assert.DoesNotContain(fields, field => field.EndsWith("_url", StringComparison.Ordinal)
+            && field != "restoreagents.v1.RestoreTarget.sas_url");
+    }
+
+    [Fact]
+    public async Task Restore_TakesTheSasUrlFromTheEnvironment_AndItsContainer()
+    {
+        var run = new CliRun { Variables = { ["RESTOREAGENTS_SAS_URL"] = SasUrl } };
+
+        var result = await run.RunAsync(Restore("--blob", "vm01.vhd"));
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var target = Assert.Single(_agent.DataAgent.StartRequests).Target;
+        Assert.Equal(SasUrl, target.SasUrl);
+        Assert.Equal("restores", target.Container);
+        Assert.DoesNotContain(Signature, result.Output + result.Error);
+    }
+
+    [Fact]
+    public async Task Restore_TakesTheSasUrlFromAnOwnerOnlyFile()
+    {
+        var file = OwnerOnlyFile.Write(_folder.Combine("sas"), SasUrl);
+
+        var result = await CliRun.Of(Restore("--blob", "vm01.vhd", "--sas-url-file", file));
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(SasUrl, Assert.Single(_agent.DataAgent.StartRequests).Target.SasUrl);
+        // No warning about the command line; the fake data agent is plaintext, which is said.
+        Assert.Equal($"warning: the SAS URL travels to the data agent at {_agent.Url}/ without TLS",
+            Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Restore_RefusesASasFileOthersCanRead_NamingIt()
+    {
+        var file = OwnerOnlyFile.Write(_folder.Combine("sas"), SasUrl);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        var result = await CliRun.Of(Restore("--blob", "vm01.vhd", "--sas-url-file", file));
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("either --connection-string or --sas-url, not both", Assert.Single(result.ErrorLines));
+        Assert.Contains($"--sas-url-file: {file} can be read by its group or others", Assert.Single(result.ErrorLines));
+        Assert.DoesNotContain(Signature, result.Error);
         Assert.Empty(_agent.DataAgent.StartRequests);
     }
 
     [Fact]
-    public async Task Restore_RequiresAConnectionStringOrSasUrl_WhenTheEnvironmentHasNone()
+    public async Task Restore_WarnsThatASasUrlOnTheCommandLineIsVisibleToOtherUsers()
     {
-        var result = await CliRun.Of(Restore("--container", "restores"));
-
-        Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("RESTOREAGENTS_CONNECTION_STRING", Assert.Single(result.ErrorLines));
-        Assert.Empty(_agent.DataAgent.StartRequests);
-    }
-
-    [Fact]
-    public async Task Restore_TakesTheConnectionStringFromTheEnvironment()
-    {
-        var run = new CliRun { Variables = { ["RESTOREAGENTS_CONNECTION_STRING"] = ConnectionString } };
-
-        var result = await run.RunAsync(Restore("--container", "restores"));
+        var result = await CliRun.Of(Restore("--blob", "vm01.vhd", "--sas-url", SasUrl));
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
-        var request = Assert.Single(_agent.DataAgent.StartRequests);
-        Assert.Equal(ConnectionString, request.Destination.ConnectionString);
-        Assert.Equal("restores", request.Destination.Container);
-        Assert.Equal("vm01.vhd", request.Destination.BlobName);
-        Assert.Equal("vm01", request.CopyName);
+        var warning = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            line => line.StartsWith("warning: --sas-url", StringComparison.Ordinal));
+        Assert.Contains("other users of this host can read it (ps)", warning);
+        Assert.DoesNotContain(Signature, warning);
     }
 
-    [Fact]
-    public async Task Restore_PrefersTheSasUrl_OverTheEnvironmentConnectionString()
+    [Theory]
+    [InlineData("restores", "../../internal/admin/reset", "path segment '..'")]
+    [InlineData("restores", @"a\b.vhd", "backslash")]
+    [InlineData("restores", "vm01\u0001.vhd", "control character U+0001")]
+    [InlineData("Restores", "vm01.vhd", "Invalid container 'Restores'")]
+    public async Task Restore_RefusesANameAUrlWouldRewrite_BeforeSendingAnything(string container, string blob,
+        string why)
     {
-        var run = new CliRun { Variables = { ["RESTOREAGENTS_CONNECTION_STRING"] = ConnectionString } };
-
-        var result = await run.RunAsync(Restore("--sas-url", SasUrl));
-
-        Assert.Equal(ExitCodes.Success, result.ExitCode);
-        var request = Assert.Single(_agent.DataAgent.StartRequests);
-        Assert.Equal(SasUrl, request.Destination.ContainerSasUrl);
-        Assert.Equal("", request.Destination.ConnectionString);
-    }
-
-    [Fact]
-    public async Task Restore_RequiresAContainer_WithAConnectionString()
-    {
-        var result = await CliRun.Of(Restore("--connection-string", ConnectionString));
+        var result = await CliRun.Of(Restore("--container", container, "--blob", blob));
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("--container is required", Assert.Single(result.ErrorLines));
-    }
-
-    [Fact]
-    public async Task Restore_RefusesAConnectionStringThatIsNotOne_WithoutQuotingIt()
-    {
-        var result = await CliRun.Of(Restore("--container", "restores", "--connection-string", "hunter2-secret"));
-
-        Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        var line = Assert.Single(result.ErrorLines);
-        Assert.Contains("not an Azure Storage connection string", line);
-        Assert.DoesNotContain("hunter2-secret", line);
+        Assert.Contains(why, Assert.Single(result.ErrorLines));
         Assert.Empty(_agent.DataAgent.StartRequests);
     }
 
     [Fact]
     public async Task Restore_SendsTheParsedSizes_AndTheFlags()
     {
-        var result = await CliRun.Of(Restore("--container", "restores", "--connection-string", ConnectionString,
-            "--page-size", "64KiB", "--cache-size", "256MiB", "--overwrite", "--no-verify",
-            "--media-agent", "http://backup-host:5010"));
+        var result = await CliRun.Of(Restore("--container", "restores", "--blob", "vm01.vhd",
+            "--page-size", "64KiB", "--cache-size", "256MiB", "--overwrite", "--no-verify"));
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         var request = Assert.Single(_agent.DataAgent.StartRequests);
@@ -101,13 +147,12 @@ public sealed class RestoreArgumentTests : IAsyncLifetime
         Assert.Equal(256ul * 1024 * 1024, request.CacheSizeBytes);
         Assert.True(request.Overwrite);
         Assert.False(request.Verify);
-        Assert.Equal("http://backup-host:5010/", request.MediaAgentUrl);
     }
 
     [Fact]
     public async Task Restore_LeavesSizesToTheDataAgent_AndVerifies_ByDefault()
     {
-        var result = await CliRun.Of(Restore("--container", "restores", "--connection-string", ConnectionString));
+        var result = await CliRun.Of(Restore("--container", "restores", "--blob", "vm01.vhd"));
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         var request = Assert.Single(_agent.DataAgent.StartRequests);
@@ -115,7 +160,6 @@ public sealed class RestoreArgumentTests : IAsyncLifetime
         Assert.Equal(0ul, request.CacheSizeBytes);
         Assert.True(request.Verify);
         Assert.False(request.Overwrite);
-        Assert.Equal("https://127.0.0.1:5010/", request.MediaAgentUrl);
     }
 
     [Theory]
@@ -127,8 +171,7 @@ public sealed class RestoreArgumentTests : IAsyncLifetime
     [InlineData("big", "'big' is not a size")]
     public async Task Restore_RefusesAPageSizeAzureCannotUse(string pageSize, string expected)
     {
-        var result = await CliRun.Of(Restore("--container", "restores", "--connection-string", ConnectionString,
-            "--page-size", pageSize));
+        var result = await CliRun.Of(Restore("--container", "restores", "--blob", "vm01.vhd", "--page-size", pageSize));
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         var line = Assert.Single(result.ErrorLines);
@@ -143,26 +186,41 @@ public sealed class RestoreArgumentTests : IAsyncLifetime
     [InlineData("0.5")]
     public async Task Restore_RefusesACacheSizeThatIsNotAPositiveSize(string cacheSize)
     {
-        var result = await CliRun.Of(Restore("--container", "restores", "--connection-string", ConnectionString,
-            "--cache-size", cacheSize));
+        var result = await CliRun.Of(Restore("--container", "restores", "--blob", "vm01.vhd", "--cache-size", cacheSize));
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("--cache-size", Assert.Single(result.ErrorLines));
     }
 
     [Theory]
-    [InlineData("--copy")]
-    [InlineData("--blob")]
-    public async Task Restore_RequiresTheCopyAndTheBlob(string missing)
+    [InlineData("--copy", "'--copy' is required")]
+    [InlineData("--media-agent", "'--media-agent' is required")]
+    [InlineData("--destination", "'--destination' is required")]
+    [InlineData("--container", "--container is required unless a SAS URL names the container")]
+    [InlineData("--blob", "--blob is required unless a SAS URL names the blob")]
+    public async Task Restore_RequiresTheCopyTheNamesAndTheBlob(string missing, string message)
     {
-        string[] args = ["restore", "--data-agent", _agent.Url, "--container", "restores", "--connection-string",
-            ConnectionString, "--copy", "vm01", "--blob", "vm01.vhd"];
+        string[] args = ["restore", "--data-agent", _agent.Url, "--media-agent", "backup-1", "--destination", "prod",
+            "--container", "restores", "--copy", "vm01", "--blob", "vm01.vhd"];
         var index = Array.IndexOf(args, missing);
         var without = args.Take(index).Concat(args.Skip(index + 2)).ToArray();
 
         var result = await CliRun.Of(without);
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains($"'{missing}' is required", Assert.Single(result.ErrorLines));
+        Assert.Contains(message, Assert.Single(result.ErrorLines));
+        Assert.Empty(_agent.DataAgent.StartRequests);
+    }
+
+    /// <summary>Every field of a message and of the messages it holds, as "package.Message.field".</summary>
+    private static IEnumerable<string> Fields(MessageDescriptor message)
+    {
+        foreach (var field in message.Fields.InDeclarationOrder())
+        {
+            yield return $"{message.FullName}.{field.Name}";
+            if (field.FieldType == FieldType.Message)
+                foreach (var inner in Fields(field.MessageType))
+                    yield return inner;
+        }
     }
 }

@@ -15,8 +15,8 @@ public sealed class RestoreCommandTests : IAsyncLifetime
 
     private string[] Restore(params string[] extra) =>
     [
-        "restore", "--data-agent", _agent.Url, "--copy", "vm01", "--container", "restores", "--blob", "vm01.vhd",
-        "--connection-string", "UseDevelopmentStorage=true", .. extra,
+        "restore", "--data-agent", _agent.Url, "--media-agent", "backup-1", "--destination", "prod", "--copy", "vm01",
+        "--container", "restores", "--blob", "vm01.vhd", .. extra,
     ];
 
     [Fact]
@@ -114,13 +114,13 @@ public sealed class RestoreCommandTests : IAsyncLifetime
     public async Task Restore_ExitsThree_WhenTheDataAgentCannotReachTheMediaAgent_NamingBoth()
     {
         _agent.DataAgent.StartFailure = new RpcException(new Status(StatusCode.Unavailable,
-            "cannot reach the media agent at http://backup:5010/: connection refused"));
+            "media agent 'backup-1' is unreachable (the data agent's log says why)"));
 
         var result = await CliRun.Of(Restore());
 
         Assert.Equal(ExitCodes.AgentUnreachable, result.ExitCode);
-        Assert.Equal($"error: data agent at {_agent.Url}: cannot reach the media agent at http://backup:5010/: "
-            + "connection refused", Assert.Single(result.ErrorLines).TrimEnd());
+        Assert.Equal($"error: data agent at {_agent.Url}: media agent 'backup-1' is unreachable (the data agent's "
+            + "log says why)", Assert.Single(result.ErrorLines).TrimEnd());
     }
 
     [Fact]

@@ -14,8 +14,8 @@ public sealed class UnreachableAgentTests
         { ["cancel", "--data-agent", ClosedUrl, "r-1"], "data agent" },
         { ["copies", "--media-agent", ClosedUrl], "media agent" },
         {
-            ["restore", "--data-agent", ClosedUrl, "--copy", "vm01", "--container", "restores", "--blob", "vm01.vhd",
-                "--connection-string", "UseDevelopmentStorage=true"], "data agent"
+            ["restore", "--data-agent", ClosedUrl, "--media-agent", "backup-1", "--destination", "prod", "--copy", "vm01",
+                "--container", "restores", "--blob", "vm01.vhd"], "data agent"
         },
     };
 

@@ -282,6 +282,34 @@ public sealed class AzurePageBlobTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AFailedCloudSpan_CarriesTheSanitizedMessage_NeverTheSdksTextWithItsHeaders()
+    {
+        var container = await _account.CreateContainerAsync();
+        var sasUrl = _account.ContainerSasUrl(container, BlobContainerSasPermissions.Read);
+        var throughSas = AzuriteAccount.ThroughSas(sasUrl, AzuriteAccount.QuickRetries(0));
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "RestoreAgents.Cloud",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) =>
+                ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var blobName = AzuriteAccount.NewBlobName();
+
+        var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
+            throughSas.CreatePageBlobAsync(blobName, MiB, overwrite: false));
+
+        var span = Assert.Single(spans, s => ((string?)s.GetTagItem("restoreagents.blob"))?.EndsWith(blobName) == true);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(e.Message, span.StatusDescription);
+        // RequestFailedException's own text lists the response: "Status: 403 ... Headers: ... x-ms-request-id".
+        Assert.DoesNotContain("Headers:", span.StatusDescription);
+        Assert.DoesNotContain(AzuriteAccount.SignatureOf(sasUrl), span.StatusDescription);
+    }
+
+    [Fact]
     public async Task AzurePageBlob_Name_IsTheBlobUrl()
     {
         var store = await CreateAsync(MiB);

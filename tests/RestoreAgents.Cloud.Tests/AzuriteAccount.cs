@@ -26,7 +26,7 @@ internal sealed class AzuriteAccount(AzuriteFixture azurite)
 
     /// <summary>A container reached through a SAS URL of it, as a restore with --sas-url reaches it.</summary>
     public static PageBlobContainer ThroughSas(string sasUrl, CloudOptions? options = null) =>
-        new StorageAccountClient(new ContainerSasCredentials(sasUrl), options ?? new CloudOptions()).GetContainer("");
+        new StorageAccountClient(new SasUrlCredentials(sasUrl), options ?? new CloudOptions()).GetContainer("");
 
     public BlobContainerClient Container(string name) => new(ConnectionString, name);
 

@@ -7,11 +7,11 @@ public sealed class CloudErrorsTests
 {
     private const string Endpoint = "https://acct.blob.core.windows.net";
 
-    private static CloudDestinationException Translate(int status, string? code, bool usesContainerSas = false,
+    private static CloudDestinationException Translate(int status, string? code, bool usesSas = false,
         bool createdIfNoneMatch = false)
     {
         var location = new BlobLocation(Endpoint, "restores", "disk.vhd", $"{Endpoint}/restores/disk.vhd",
-            usesContainerSas);
+            usesSas, usesSas ? "check that the SAS is for this container" : "check the account name and key");
         var answer = new RequestFailedException(status, "the service's own text", code, innerException: null);
         return new CloudErrors(location, new CloudOptions()).Translate(answer, "create a 1048576-byte",
             createdIfNoneMatch: createdIfNoneMatch);
@@ -53,7 +53,7 @@ public sealed class CloudErrorsTests
     [Fact]
     public void Translate_OfASasLackingAPermission_NamesThePermissionItNeeds()
     {
-        var e = Translate(403, "AuthorizationPermissionMismatch", usesContainerSas: true);
+        var e = Translate(403, "AuthorizationPermissionMismatch", usesSas: true);
 
         Assert.Equal(CloudFailure.AccessDenied, e.Failure);
         Assert.Contains("the SAS does not allow this (403 AuthorizationPermissionMismatch); it needs read, create "

@@ -233,6 +233,25 @@ public sealed class PageBlobContainerTests(AzuriteFixture azurite)
         Assert.Empty(recorder.Sent);
     }
 
+    [Theory]
+    [InlineData("../../internal/admin/reset")]
+    [InlineData("restores/./disk.vhd")]
+    [InlineData(@"restores\disk.vhd")]
+    [InlineData("disk\u0001.vhd")]
+    public async Task EveryBlobCall_RefusesANameAUrlWouldRewrite_BeforeAnyRequest(string blobName)
+    {
+        var options = new CloudOptions();
+        var recorder = new RecordingPolicy();
+        recorder.AddTo(options);
+        var container = _account.NewContainer("restores", options);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => container.CreatePageBlobAsync(blobName, MiB, overwrite: true));
+        await Assert.ThrowsAsync<ArgumentException>(() => container.OpenPageBlobAsync(blobName));
+        await Assert.ThrowsAsync<ArgumentException>(() => container.DeletePageBlobAsync(blobName));
+
+        Assert.Empty(recorder.Sent);
+    }
+
     [Fact]
     public async Task OpenPageBlobAsync_OpensAnExistingPageBlob_AtItsSize_WithItsPages()
     {

@@ -10,25 +10,31 @@ namespace RestoreAgents.DataAgent.Tests;
 /// over DataAgent:MaxCacheSizeBytes are refused before any job exists, and so is a cache the cache folder has no
 /// room for; a place is given back when its job ends.
 /// </summary>
-public sealed class JobAdmissionTests(MediaAgentOnLoopback media) : IClassFixture<MediaAgentOnLoopback>, IAsyncLifetime
+public sealed class JobAdmissionTests : IClassFixture<MediaAgentOnLoopback>, IAsyncLifetime
 {
     private const long MiB = 1024 * 1024;
-    private readonly DataAgentUnderTest _agent = new(media.Pki, options =>
+    // The destination's cloud accepts connections and never answers: an admitted job holds its place.
+    private readonly SilentEndpoint _silent = new();
+    private readonly DataAgentUnderTest _agent;
+
+    public JobAdmissionTests(MediaAgentOnLoopback media)
     {
-        options.MaxConcurrentJobs = 1;
-        options.MaxQueuedJobs = 1;
-        options.CacheSizeBytes = 4 * MiB;
-        options.MaxCacheSizeBytes = 8 * MiB;
-    });
+        _agent = new(media.Pki, media.Url, _silent.Port, options =>
+        {
+            options.MaxConcurrentJobs = 1;
+            options.MaxQueuedJobs = 1;
+            options.CacheSizeBytes = 4 * MiB;
+            options.MaxCacheSizeBytes = 8 * MiB;
+        });
+    }
 
     [Fact]
     public async Task StartRestore_BeyondTheQueue_IsResourceExhausted_NamingTheSettings_UntilAJobEnds()
     {
-        await using var silent = new SilentEndpoint();
-        var running = await _agent.StartRestoreAsync(Request(CloudEndpoint.At(silent)));
-        await _agent.StartRestoreAsync(Request(CloudEndpoint.At(silent))); // queued behind it
+        var running = await _agent.StartRestoreAsync(Request());
+        await _agent.StartRestoreAsync(Request()); // queued behind it
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => _agent.StartRestoreAsync(Request(CloudEndpoint.Refusing())));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _agent.StartRestoreAsync(Request()));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Contains("DataAgent:MaxQueuedJobs (1)", error.Status.Detail);
@@ -38,14 +44,14 @@ public sealed class JobAdmissionTests(MediaAgentOnLoopback media) : IClassFixtur
         await _agent.CancelRestoreAsync(running.JobId);
         await _agent.WatchRestore(running.JobId).Call;
 
-        await _agent.StartRestoreAsync(Request(CloudEndpoint.Refusing()));
+        await _agent.StartRestoreAsync(Request());
         Assert.Equal(3, (await _agent.ListRestoresAsync()).Jobs.Count);
     }
 
     [Fact]
     public async Task StartRestore_OfACacheOverTheCeiling_IsInvalidArgument_NamingBothSizes()
     {
-        var request = Request(CloudEndpoint.Refusing());
+        var request = Request();
         request.CacheSizeBytes = 12 * MiB;
 
         var error = await Assert.ThrowsAsync<RpcException>(() => _agent.StartRestoreAsync(request));
@@ -100,14 +106,13 @@ public sealed class JobAdmissionTests(MediaAgentOnLoopback media) : IClassFixtur
         MaxCacheSizeBytes = 8 * MiB,
     };
 
-    private StartRestoreRequest Request(PageBlobDestination destination) => new()
-    {
-        MediaAgentUrl = media.Url.ToString(),
-        CopyName = MediaAgentOnLoopback.CopyName,
-        Destination = destination,
-    };
+    private static StartRestoreRequest Request() => DataAgentUnderTest.Request(MediaAgentOnLoopback.CopyName);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _agent.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _agent.DisposeAsync();
+        await _silent.DisposeAsync();
+    }
 }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Testing;
@@ -11,7 +12,8 @@ namespace RestoreAgents.DataAgent.Tests;
 public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixture<MediaAgentOnLoopback>, IAsyncLifetime
 {
     private const uint MiB = 1024 * 1024;
-    private readonly DataAgentUnderTest _agent = new(media.Pki, options =>
+    private const string Sas = "?sv=2025-01-05&sr=c&sp=rcw&sig=c2lnbmF0dXJl";
+    private readonly DataAgentUnderTest _agent = new(media.Pki, media.Url, configure: options =>
     {
         options.PageSizeBytes = 512 * 1024; // not the built-in 4 MiB, so a default is seen to come from here
         options.CacheSizeBytes = 6 * MiB;
@@ -19,19 +21,26 @@ public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixtur
 
     public static TheoryData<string, Action<StartRestoreRequest>, string> RefusedRequests() => new()
     {
-        { "no media agent", r => r.MediaAgentUrl = "", "media agent URL ''" },
-        { "relative media agent", r => r.MediaAgentUrl = "backup-host:5010/x", "'backup-host:5010/x'" },
-        { "ftp media agent", r => r.MediaAgentUrl = "ftp://backup-host/", "'ftp://backup-host/'" },
-        { "plaintext media agent", r => r.MediaAgentUrl = "http://backup-host:5010/", "'http://backup-host:5010/' is plaintext" },
+        { "no media agent", r => r.MediaAgent = "", "names no media agent" },
+        { "unknown media agent", r => r.MediaAgent = "backup-2", "no media agent named 'backup-2' is configured" },
+        { "a URL for a media agent", r => r.MediaAgent = "http://127.0.0.1:5010", "no media agent named 'http://127.0.0.1:5010'" },
         { "empty copy name", r => r.CopyName = "", "copy name" },
         { "blank copy name", r => r.CopyName = "  ", "copy name" },
         { "page not a multiple of 512", r => r.PageSizeBytes = 1000, "1000" },
         { "page over 4 MiB", r => r.PageSizeBytes = 8 * MiB, "8388608" },
         { "cache under a page", r => (r.PageSizeBytes, r.CacheSizeBytes) = (4 * MiB, MiB), "1048576" },
-        { "no destination", r => r.Destination = null, "destination" },
-        { "no account", r => r.Destination.ConnectionString = "", "connection string or a container SAS URL" },
-        { "bad container", r => r.Destination.Container = "Restores!", "Restores!" },
-        { "no blob name", r => r.Destination.BlobName = "", "blob name" },
+        { "no target", r => r.Target = null, "target is missing" },
+        { "no destination", r => r.Target.Destination = "", "names no destination" },
+        { "unknown destination", r => r.Target.Destination = "prod", "no destination named 'prod' is configured" },
+        { "bad container", r => r.Target.Container = "Restores!", "Restores!" },
+        { "no blob name", r => r.Target.BlobName = "", "blob name is empty" },
+        { "blob leaving its container", r => r.Target.BlobName = "../../internal/admin/reset", "segment '..'" },
+        { "blob with a dot segment", r => r.Target.BlobName = "a/./vm01.vhd", "segment '.'" },
+        { "blob with a backslash", r => r.Target.BlobName = @"..\admin", "backslash" },
+        { "blob with a control character", r => r.Target.BlobName = "vm01\u0007.vhd", "control character U+0007" },
+        { "container with a newline", r => r.Target.Container = "restores\n", "Invalid container 'restores?'" },
+        { "a SAS for a destination that takes none", r => r.Target.SasUrl = "https://acct.blob.core.windows.net/restores" + Sas,
+            "destination 'cloud' takes no SAS URL" },
     };
 
     [Theory]
@@ -46,6 +55,43 @@ public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixtur
 
         Assert.True(error.StatusCode == StatusCode.InvalidArgument, $"{field}: {error.Status}");
         Assert.Contains(named, error.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain('\n', error.Status.Detail);
+        Assert.Empty((await _agent.ListRestoresAsync()).Jobs);
+    }
+
+    [Fact]
+    public async Task StartRestore_FromAClientThatSendsCredentials_IsRefused_AndKeepsNoneOfThem()
+    {
+        // What a restorectl of before named destinations sends: field 1, the media agent's URL, and field 3, a
+        // destination holding a connection string. Both numbers are reserved now.
+        var connectionString = $"DefaultEndpointsProtocol=http;AccountName=a;AccountKey={AzuriteFixture.AccountKey};";
+        var oldDestination = Encode(output =>
+        {
+            output.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            output.WriteString(connectionString);
+            output.WriteTag(3, WireFormat.WireType.LengthDelimited);
+            output.WriteString("restores");
+            output.WriteTag(4, WireFormat.WireType.LengthDelimited);
+            output.WriteString("vm01.vhd");
+        });
+        var oldRequest = Encode(output =>
+        {
+            output.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            output.WriteString(media.Url.ToString());
+            output.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            output.WriteString(MediaAgentOnLoopback.CopyName);
+            output.WriteTag(3, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(ByteString.CopyFrom(oldDestination));
+        });
+
+        var parsed = StartRestoreRequest.Parser.ParseFrom(oldRequest);
+        var error = await Assert.ThrowsAsync<RpcException>(() => _agent.StartRestoreAsync(parsed));
+
+        Assert.Equal("", parsed.MediaAgent);
+        Assert.Null(parsed.Target);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("names no media agent", error.Status.Detail);
+        Assert.DoesNotContain(AzuriteFixture.AccountKey, error.Status.Detail);
         Assert.Empty((await _agent.ListRestoresAsync()).Jobs);
     }
 
@@ -77,6 +123,18 @@ public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixtur
     }
 
     [Fact]
+    public async Task StartRestore_MatchesTheMediaAgentAndDestinationNames_WithoutRegardToCase()
+    {
+        var request = ValidRequest();
+        request.MediaAgent = "BACKUP";
+        request.Target.Destination = "Cloud";
+
+        await _agent.StartRestoreAsync(request);
+
+        Assert.Single((await _agent.ListRestoresAsync()).Jobs);
+    }
+
+    [Fact]
     public async Task StartRestore_RecordsWhoStartedTheJob()
     {
         await _agent.StartRestoreAsync(ValidRequest());
@@ -86,7 +144,7 @@ public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixtur
     }
 
     [Fact]
-    public async Task StartRestore_OfACopyTheMediaAgentLacks_IsNotFound_NamingTheCopyAndTheMediaAgent()
+    public async Task StartRestore_OfACopyTheMediaAgentLacks_IsNotFound_NamingTheCopyAndTheMediaAgentByName()
     {
         var request = ValidRequest();
         request.CopyName = "vm-missing";
@@ -94,16 +152,19 @@ public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixtur
         var error = await Assert.ThrowsAsync<RpcException>(() => _agent.StartRestoreAsync(request));
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
-        Assert.Contains("'vm-missing'", error.Status.Detail);
-        Assert.Contains(media.Url.ToString(), error.Status.Detail);
+        Assert.Equal("copy 'vm-missing' is not in the store of media agent 'backup'", error.Status.Detail);
     }
 
-    private StartRestoreRequest ValidRequest() => new()
+    private static StartRestoreRequest ValidRequest() => DataAgentUnderTest.Request(MediaAgentOnLoopback.CopyName);
+
+    private static byte[] Encode(Action<CodedOutputStream> write)
     {
-        MediaAgentUrl = media.Url.ToString(),
-        CopyName = MediaAgentOnLoopback.CopyName,
-        Destination = CloudEndpoint.Refusing(),
-    };
+        using var bytes = new MemoryStream();
+        var output = new CodedOutputStream(bytes);
+        write(output);
+        output.Flush();
+        return bytes.ToArray();
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -10,12 +10,12 @@ namespace RestoreAgents.DataAgent.Tests;
 /// </summary>
 public sealed class WatchAndCancelTests(MediaAgentOnLoopback media) : IClassFixture<MediaAgentOnLoopback>, IAsyncLifetime
 {
-    private readonly DataAgentUnderTest _agent = new(media.Pki);
+    private readonly DataAgentUnderTest _agent = new(media.Pki, media.Url);
 
     [Fact]
     public async Task WatchRestore_StreamsProgressUntilTheJobFails_AndEndsWithTheError()
     {
-        var job = await _agent.StartRestoreAsync(Request(CloudEndpoint.Refusing()));
+        var job = await _agent.StartRestoreAsync(Request());
 
         var watch = _agent.WatchRestore(job.JobId);
         await watch.Call;
@@ -34,7 +34,7 @@ public sealed class WatchAndCancelTests(MediaAgentOnLoopback media) : IClassFixt
     [Fact]
     public async Task WatchRestore_OfAFinishedJob_SendsItsLastStateOnce()
     {
-        var job = await _agent.StartRestoreAsync(Request(CloudEndpoint.Refusing()));
+        var job = await _agent.StartRestoreAsync(Request());
         await _agent.WatchRestore(job.JobId).Call;
 
         var again = _agent.WatchRestore(job.JobId);
@@ -48,33 +48,35 @@ public sealed class WatchAndCancelTests(MediaAgentOnLoopback media) : IClassFixt
     public async Task CancelRestore_EndsARunningJob_AndItsWatchEndsWithCancelled()
     {
         await using var silent = new SilentEndpoint();
-        var job = await _agent.StartRestoreAsync(Request(CloudEndpoint.At(silent)));
-        var watch = _agent.WatchRestore(job.JobId);
+        await using var agent = new DataAgentUnderTest(media.Pki, media.Url, silent.Port);
+        var job = await agent.StartRestoreAsync(Request());
+        var watch = agent.WatchRestore(job.JobId);
         var first = await watch.Stream.Written.ReadAsync();
         Assert.Contains(first.State, new[] { RestoreState.Queued, RestoreState.Running });
         Assert.False(watch.Call.IsCompleted, "the watch ended while the job waits on the cloud");
 
-        await _agent.CancelRestoreAsync(job.JobId);
+        await agent.CancelRestoreAsync(job.JobId);
         await watch.Call;
 
         var last = (await watch.Stream.ReadAllAsync()).LastOrDefault() ?? first;
         Assert.Equal(RestoreState.Cancelled, last.State);
-        Assert.Equal(RestoreState.Cancelled, Assert.Single((await _agent.ListRestoresAsync()).Jobs).State);
+        Assert.Equal(RestoreState.Cancelled, Assert.Single((await agent.ListRestoresAsync()).Jobs).State);
     }
 
     [Fact]
     public async Task WatchRestore_StopsWhenTheWatcherGoesAway_AndTheJobRunsOn()
     {
         await using var silent = new SilentEndpoint();
-        var job = await _agent.StartRestoreAsync(Request(CloudEndpoint.At(silent)));
+        await using var agent = new DataAgentUnderTest(media.Pki, media.Url, silent.Port);
+        var job = await agent.StartRestoreAsync(Request());
         using var watcher = new CancellationTokenSource();
-        var watch = _agent.WatchRestore(job.JobId, watcher.Token);
+        var watch = agent.WatchRestore(job.JobId, watcher.Token);
         await watch.Stream.Written.ReadAsync();
 
         await watcher.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watch.Call);
-        var state = Assert.Single((await _agent.ListRestoresAsync()).Jobs).State;
+        var state = Assert.Single((await agent.ListRestoresAsync()).Jobs).State;
         Assert.Contains(state, new[] { RestoreState.Queued, RestoreState.Running });
     }
 
@@ -102,9 +104,9 @@ public sealed class WatchAndCancelTests(MediaAgentOnLoopback media) : IClassFixt
     [Fact]
     public async Task ListRestores_ListsEveryJob_InTheOrderTheyStarted()
     {
-        var first = await _agent.StartRestoreAsync(Request(CloudEndpoint.Refusing()));
+        var first = await _agent.StartRestoreAsync(Request());
         await _agent.WatchRestore(first.JobId).Call;
-        var second = await _agent.StartRestoreAsync(Request(CloudEndpoint.Refusing()));
+        var second = await _agent.StartRestoreAsync(Request());
         await _agent.WatchRestore(second.JobId).Call;
 
         var jobs = (await _agent.ListRestoresAsync()).Jobs;
@@ -112,12 +114,7 @@ public sealed class WatchAndCancelTests(MediaAgentOnLoopback media) : IClassFixt
         Assert.Equal([first.JobId, second.JobId], jobs.Select(j => j.JobId));
     }
 
-    private StartRestoreRequest Request(PageBlobDestination destination) => new()
-    {
-        MediaAgentUrl = media.Url.ToString(),
-        CopyName = MediaAgentOnLoopback.CopyName,
-        Destination = destination,
-    };
+    private static StartRestoreRequest Request() => DataAgentUnderTest.Request(MediaAgentOnLoopback.CopyName);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -11,10 +11,15 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// <summary>
 /// Real parts for end-to-end tests: Azurite, a secondary-copy store, and both agents as real Kestrel hosts on
 /// free loopback ports, talking HTTP/2 over mutual TLS with the certificates of a throwaway <see cref="TestPki"/>,
-/// as in production. Started once per collection.
+/// as in production. Started once per collection. Every data agent knows the media agent as
+/// <see cref="MediaAgentName"/> and Azurite as destination <see cref="DestinationName"/> (its development key in an
+/// owner-only file, plaintext allowed, SAS URLs of Azurite's address allowed).
 /// </summary>
 public sealed class AgentsFixture : IAsyncLifetime
 {
+    public const string MediaAgentName = "backup";
+    public const string DestinationName = "azurite";
+
     private readonly TempDirectory _root = new("restoreagents-e2e");
     private WebApplication? _mediaAgent;
     private WebApplication? _dataAgent;
@@ -29,6 +34,8 @@ public sealed class AgentsFixture : IAsyncLifetime
     public string WorkPath => _root.Combine("work");
     /// <summary>Where the data agent mounts its FUSE pseudo-disk (the default mode).</summary>
     public string MountPath => _root.Combine("mount");
+    /// <summary>Azurite's well-known development key (it guards nothing), 0600, as the destination reads it.</summary>
+    public string AccountKeyFile => _root.Combine("azurite.key");
     public Uri MediaAgentUrl { get; private set; } = null!;
     public Uri DataAgentUrl { get; private set; } = null!;
 
@@ -41,6 +48,7 @@ public sealed class AgentsFixture : IAsyncLifetime
         Directory.CreateDirectory(CacheDirectory);
         Directory.CreateDirectory(WorkPath);
         await Azurite.InitializeAsync();
+        OwnerOnlyFile.Write(AccountKeyFile, AzuriteFixture.AccountKey);
 
         _mediaAgent = MediaAgentHost.Build(["--urls", "https://127.0.0.1:0", $"--MediaAgent:StorePath={StorePath}",
             "--Hosting:EnableReflection=true", .. Pki.MediaAgentSettings()], RecordAudit);
@@ -53,10 +61,19 @@ public sealed class AgentsFixture : IAsyncLifetime
     }
 
     /// <summary>Starts another data agent on a free port (the caller stops it), with its own cache folder.</summary>
-    public async Task<WebApplication> StartDataAgentAsync(string cacheDirectory, params string[] settings)
+    public Task<WebApplication> StartDataAgentAsync(string cacheDirectory, params string[] settings) =>
+        StartDataAgentAsync(cacheDirectory, configure: null, settings);
+
+    /// <param name="configure">Last say over the host, e.g. a logger provider that keeps every line.</param>
+    public async Task<WebApplication> StartDataAgentAsync(string cacheDirectory,
+        Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var app = DataAgentHost.Build(["--urls", "https://127.0.0.1:0", $"--DataAgent:CacheDirectory={cacheDirectory}",
-            "--DataAgent:Cloud:MaxRetries=2", .. Pki.DataAgentSettings(), .. settings], RecordAudit);
+            "--DataAgent:Cloud:MaxRetries=2", .. Pki.DataAgentSettings(), .. NamedParts, .. settings], builder =>
+            {
+                RecordAudit(builder);
+                configure?.Invoke(builder);
+            });
         try
         {
             await app.StartAsync();
@@ -66,6 +83,28 @@ public sealed class AgentsFixture : IAsyncLifetime
         {
             await app.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The media agent and the Azurite destination, as an operator configures them: every data agent's settings,
+    /// also of one started as a process.
+    /// </summary>
+    public string[] NamedParts
+    {
+        get
+        {
+            var destination = $"--DataAgent:Destinations:{DestinationName}";
+            return
+            [
+                $"--DataAgent:MediaAgents:{MediaAgentName}:Url={MediaAgentUrl}",
+                $"{destination}:BlobEndpoint={Azurite.BlobEndpoint}",
+                $"{destination}:Credential=AccountKey",
+                $"{destination}:AccountName={AzuriteFixture.AccountName}",
+                $"{destination}:AccountKeyFile={AccountKeyFile}",
+                $"{destination}:AllowPlaintext=true",
+                $"{destination}:AllowedSasHosts:0=127.0.0.1:{Azurite.Port}",
+            ];
         }
     }
 

@@ -16,6 +16,7 @@ public sealed class BadBlockTests(AgentsFixture agents) : IAsyncLifetime
     private const int MiB = 1024 * 1024;
     private const int DiskSize = 4 * MiB;
     private const int Bad = 2 * MiB;
+    private const string Scripted = "scripted";
     private readonly RestoreDriver _driver = new(agents);
     private readonly TempDirectory _folder = new("bad-blocks");
     private ScriptedMediaAgent _media = null!;
@@ -24,8 +25,9 @@ public sealed class BadBlockTests(AgentsFixture agents) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _media = await ScriptedMediaAgent.StartAsync(agents.Pki);
+        // The data agent dials the scripted media agent only because its configuration names it.
         _dataAgent = await agents.StartDataAgentAsync(_folder.Combine("cache"),
-            $"--DataAgent:MountPath={_folder.Combine("mount")}");
+            $"--DataAgent:MountPath={_folder.Combine("mount")}", $"--DataAgent:MediaAgents:{Scripted}:Url={_media.Url}");
     }
 
     public async Task DisposeAsync()
@@ -62,13 +64,13 @@ public sealed class BadBlockTests(AgentsFixture agents) : IAsyncLifetime
         _media.Serve(fault, disk, blocks);
 
         var result = await _driver.RestoreAsync(
-            _driver.Request(fault, $"{fault}.vhd", pageSize: MiB, cacheSize: 2 * MiB, mediaAgent: _media.Url),
+            _driver.Request(fault, $"{fault}.vhd", pageSize: MiB, cacheSize: 2 * MiB, mediaAgent: Scripted),
             new Uri(_dataAgent.Urls.Single()));
 
         Assert.Equal(RestoreState.Failed, result.State);
         Assert.Contains(block, result.Error);
         Assert.Contains(why, result.Error);
-        Assert.Contains($"the media agent at {_media.Url}", result.Error);
+        Assert.Contains($"media agent '{Scripted}'", result.Error);
         var blob = await File.ReadAllBytesAsync(await _driver.DownloadAsync($"{fault}.vhd"));
         Assert.Equal(DiskSize + 512, blob.Length);
         Assert.True(blob.AsSpan(0, Bad).SequenceEqual(disk.AsSpan(0, Bad)), "the 2 MiB before the bad block are not in the blob");

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.Testing;
 
@@ -51,17 +52,21 @@ public sealed class BadInputTests(AgentsFixture agents)
     }
 
     [Fact]
-    public async Task StartRestore_UnreachableMediaAgent_FailsWithUnavailableNamingTheAddress_AndStartsNoJob()
+    public async Task StartRestore_UnreachableMediaAgent_FailsWithUnavailableNamingItsConfiguredName_AndStartsNoJob()
     {
-        var request = _driver.Request("copy-of-an-unreachable-agent", "x.vhd", MiB, 4 * MiB);
-        request.MediaAgentUrl = $"https://127.0.0.1:{FreePort.Next()}";
+        var port = FreePort.Next();
+        using var cache = new TempDirectory("unreachable-media");
+        await using var dataAgent = await agents.StartDataAgentAsync(cache.Path,
+            "--DataAgent:PseudoDisk=direct", $"--DataAgent:MediaAgents:backup-2:Url=https://127.0.0.1:{port}");
+        using var channel = agents.ChannelTo(dataAgent);
+        var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
+        var request = _driver.Request("copy-of-an-unreachable-agent", "x.vhd", MiB, 4 * MiB, mediaAgent: "backup-2");
 
-        var error = await StartFailsAsync(request);
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.StartRestoreAsync(request));
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Contains(request.MediaAgentUrl, error.Status.Detail);
-        using var channel = agents.DataAgentChannel();
-        var jobs = await new Protocol.V1.DataAgent.DataAgentClient(channel).ListRestoresAsync(new ListRestoresRequest());
+        Assert.Equal("media agent 'backup-2' is unreachable (the data agent's log says why)", error.Status.Detail);
+        var jobs = await client.ListRestoresAsync(new ListRestoresRequest());
         Assert.DoesNotContain(jobs.Jobs, job => job.CopyName == request.CopyName);
         await AssertDataAgentStillServesAsync();
     }

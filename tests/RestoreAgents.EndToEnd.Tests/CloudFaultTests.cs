@@ -21,6 +21,7 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
     private const int MiB = 1024 * 1024;
     private const int DiskSize = 8 * MiB;
     private const long Faulty = 5 * MiB;
+    private const string ThroughProxy = "through-proxy";
     private readonly RestoreDriver _driver = new(agents);
     private readonly TempDirectory _folder = new("cloud-faults");
     private CloudFaultProxy _proxy = null!;
@@ -31,10 +32,14 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
         _proxy = await CloudFaultProxy.StartAsync(agents.Azurite.BlobEndpoint);
         // Two retries (the fixture's), with short back-offs: a fault that outlasts them fails the job in a second;
         // throttling is retried for 2 s, and a call unanswered for 2 s is given up and tried again.
+        // Its destination "through-proxy" is Azurite's account by key, at the proxy's address.
+        var destination = $"--DataAgent:Destinations:{ThroughProxy}";
         _dataAgent = await agents.StartDataAgentAsync(_folder.Combine("cache"),
             $"--DataAgent:MountPath={_folder.Combine("mount")}", "--DataAgent:Cloud:RetryDelay=00:00:00.05",
             "--DataAgent:Cloud:MaxRetryDelay=00:00:00.2", "--DataAgent:Cloud:ThrottleDeadline=00:00:02",
-            "--DataAgent:Cloud:NetworkTimeout=00:00:02");
+            "--DataAgent:Cloud:NetworkTimeout=00:00:02", $"{destination}:BlobEndpoint={_proxy.BlobEndpoint}",
+            $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
+            $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
     }
 
     public async Task DisposeAsync()
@@ -183,8 +188,7 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
     }
 
     private Task<RestoreProgress> RestoreAsync(string name, ulong cacheSize = 2 * MiB) => _driver.RestoreAsync(
-        _driver.Request(name, $"{name}.vhd", pageSize: MiB, cacheSize: cacheSize,
-            storageConnectionString: AzuriteFixture.ConnectionStringTo(_proxy.BlobEndpoint)),
+        _driver.Request(name, $"{name}.vhd", pageSize: MiB, cacheSize: cacheSize, destination: ThroughProxy),
         new Uri(_dataAgent.Urls.Single()));
 
     /// <summary>Asks Azurite itself (not through the proxy): its page ranges are the pages put, with the source's bytes.</summary>

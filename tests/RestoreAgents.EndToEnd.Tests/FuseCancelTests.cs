@@ -21,11 +21,18 @@ public sealed class FuseCancelTests(AgentsFixture agents)
         await TestDiskImage.CreateAsync(image, 4L * 1024 * KiB, seed: 31, dataFraction: 1);
         await _driver.BackupAsync(image, "stalled", blockSize: 64 * (int)KiB);
         await using var cloud = await StalledPutPageCloud.StartAsync();
+        // A data agent whose destination "stalled" is Azurite's account by key at the stalling cloud's address.
+        using var folder = new TempDirectory("fuse-cancel");
+        var destination = "--DataAgent:Destinations:stalled";
+        await using var dataAgent = await agents.StartDataAgentAsync(folder.Combine("cache"),
+            $"--DataAgent:MountPath={folder.Combine("mount")}", $"{destination}:BlobEndpoint={cloud.BlobEndpoint}",
+            $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
+            $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
         // Two 64 KiB slots: once both pages are held in Put Page, the job's 1 MiB pwrite waits in the cache.
-        var request = _driver.Request("stalled", "stalled.vhd", pageSize: 64 * KiB, cacheSize: 128 * KiB);
-        request.Destination.ConnectionString = cloud.ConnectionString;
+        var request = _driver.Request("stalled", "stalled.vhd", pageSize: 64 * KiB, cacheSize: 128 * KiB,
+            destination: "stalled");
         request.Verify = false;
-        using var channel = agents.DataAgentChannel();
+        using var channel = agents.ChannelTo(dataAgent);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
         var started = await client.StartRestoreAsync(request);
         await cloud.WaitForHeldPutPagesAsync(2);

@@ -21,7 +21,7 @@ public sealed class KilledDataAgentTests(AgentsFixture agents)
         using var folder = new TempDirectory("killed-agent");
         var cache = folder.Combine("cache");
         var mount = folder.Combine("mount");
-        string[] settings = [$"--DataAgent:CacheDirectory={cache}", $"--DataAgent:MountPath={mount}"];
+        string[] settings = [$"--DataAgent:CacheDirectory={cache}", $"--DataAgent:MountPath={mount}", .. agents.NamedParts];
         var image = Path.Combine(agents.WorkPath, "killed.raw");
         await TestDiskImage.CreateAsync(image, 96L * MiB, seed: 51, dataFraction: 1.0);
         await _driver.BackupAsync(image, "killed");

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.DataAgent.MediaAgents;
@@ -19,8 +20,9 @@ public sealed class MediaAgentClientTests(AgentsFixture agents)
     public async Task DescribeAsync_TakesItsDeadlineFromTheInjectedClock()
     {
         using var channels = agents.Pki.Channels(TestPki.DataAgent);
-        var onTime = new MediaAgentClient(channels, agents.MediaAgentUrl, TimeProvider.System);
-        var late = new MediaAgentClient(channels, agents.MediaAgentUrl, new HourLateClock());
+        var agent = new ConfiguredMediaAgent(AgentsFixture.MediaAgentName, agents.MediaAgentUrl);
+        var onTime = new MediaAgentClient(channels, agent, TimeProvider.System, NullLogger.Instance);
+        var late = new MediaAgentClient(channels, agent, new HourLateClock(), NullLogger.Instance);
 
         var answered = await Assert.ThrowsAsync<RestoreRejectedException>(
             () => onTime.DescribeAsync("no-such-copy", TimeSpan.FromSeconds(30), CancellationToken.None));
@@ -29,6 +31,7 @@ public sealed class MediaAgentClientTests(AgentsFixture agents)
 
         Assert.Equal(StatusCode.NotFound, answered.Status);
         Assert.Equal(StatusCode.Unavailable, timedOut.Status);
-        Assert.StartsWith($"cannot reach the media agent at {agents.MediaAgentUrl}: ", timedOut.Message);
+        Assert.Equal($"media agent '{AgentsFixture.MediaAgentName}' is unreachable (the data agent's log says why)",
+            timedOut.Message);
     }
 }

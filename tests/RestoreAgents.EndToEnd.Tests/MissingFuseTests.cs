@@ -32,7 +32,7 @@ public sealed class MissingFuseTests(AgentsFixture agents)
 
         await using var dataAgent = await AgentProcess.StartAsync(
             await HostWithout.PrefixAsync(part, folder.Combine("namespace")), "RestoreAgents.DataAgent", agents.Pki,
-            $"--DataAgent:CacheDirectory={folder.Combine("cache")}", $"--DataAgent:MountPath={mount}");
+            [$"--DataAgent:CacheDirectory={folder.Combine("cache")}", $"--DataAgent:MountPath={mount}", .. agents.NamedParts]);
         using var channel = agents.Pki.Channel(dataAgent.Url, TestPki.Operator);
         var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
         var result = await _driver.RestoreAsync(_driver.Request(copy, $"{copy}.vhd", MiB, 2 * MiB), dataAgent.Url);

@@ -29,8 +29,14 @@ public sealed class ProxyDiskFullTests(AgentsFixture agents)
         await MustRunAsync("mount", "-t", "tmpfs", "-o", "size=10m", "tmpfs", cache);
         try
         {
+            // Its destination "silent": Azurite's account by key at a port that accepts and never answers.
+            await using var silent = new SilentEndpoint();
+            var destination = "--DataAgent:Destinations:silent";
             await using var dataAgent = await agents.StartDataAgentAsync(cache, $"--DataAgent:PseudoDisk={mode}",
-                $"--DataAgent:MountPath={folder.Combine("mount")}", "--DataAgent:MaxConcurrentJobs=1");
+                $"--DataAgent:MountPath={folder.Combine("mount")}", "--DataAgent:MaxConcurrentJobs=1",
+                $"{destination}:BlobEndpoint=http://127.0.0.1:{silent.Port}/{AzuriteFixture.AccountName}",
+                $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
+                $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
             using var channel = agents.ChannelTo(dataAgent);
             var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
             var name = $"full-{mode}";
@@ -39,9 +45,7 @@ public sealed class ProxyDiskFullTests(AgentsFixture agents)
             await _driver.BackupAsync(image, name);
             // A job waiting on a silent cloud holds the only run slot, so the restore is admitted (1 + 8 MiB of
             // caches fit in 10 MiB) and queued before its cache takes any space.
-            await using var silent = new SilentEndpoint();
-            var holder = _driver.Request(name, "held.vhd", MiB, MiB);
-            holder.Destination.ConnectionString = ConnectionStringAt(silent.Port);
+            var holder = _driver.Request(name, "held.vhd", MiB, MiB, destination: "silent");
             var holding = await client.StartRestoreAsync(holder);
             var restore = await client.StartRestoreAsync(_driver.Request(name, $"{name}.vhd", MiB, 8 * MiB));
             // Something else takes the space: 1.5 MiB stay free under a cache that may grow to 8 MiB, so the
@@ -64,10 +68,6 @@ public sealed class ProxyDiskFullTests(AgentsFixture agents)
             await MustRunAsync("umount", "-l", cache);
         }
     }
-
-    private static string ConnectionStringAt(int port) =>
-        $"DefaultEndpointsProtocol=http;AccountName={AzuriteFixture.AccountName};AccountKey={AzuriteFixture.AccountKey};"
-        + $"BlobEndpoint=http://127.0.0.1:{port}/{AzuriteFixture.AccountName};";
 
     /// <summary>
     /// Every sector the blob holds is the source's sector, or zeros where a partly filled page was uploaded before

@@ -17,17 +17,18 @@ internal sealed class RestoreDriver(AgentsFixture agents)
     }
 
     /// <summary>
-    /// The one place tests build a restore request: from the fixture's media agent into Azurite, unless the test
-    /// names another media agent (a scripted one) or another way to the blob service (a fault proxy).
+    /// The one place tests build a restore request: from the fixture's media agent into restores/
+    /// <paramref name="blobName"/> of its Azurite destination, unless the test names another media agent (a scripted
+    /// one) or another destination (one whose endpoint is a fault proxy) that its data agent is configured with.
     /// </summary>
     public StartRestoreRequest Request(string copyName, string blobName, uint pageSize, ulong cacheSize,
-        Uri? mediaAgent = null, string? storageConnectionString = null) => new()
+        string mediaAgent = AgentsFixture.MediaAgentName, string destination = AgentsFixture.DestinationName) => new()
     {
-        MediaAgentUrl = (mediaAgent ?? agents.MediaAgentUrl).ToString(),
+        MediaAgent = mediaAgent,
         CopyName = copyName,
-        Destination = new PageBlobDestination
+        Target = new RestoreTarget
         {
-            ConnectionString = storageConnectionString ?? agents.Azurite.ConnectionString,
+            Destination = destination,
             Container = "restores",
             BlobName = blobName,
         },

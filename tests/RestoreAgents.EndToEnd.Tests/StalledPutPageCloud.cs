@@ -28,6 +28,9 @@ internal sealed class StalledPutPageCloud : IAsyncDisposable
     /// <summary>A connection string for this endpoint (the emulator's well-known account: its key guards nothing).</summary>
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>Its address as a destination's BlobEndpoint (Azurite's account name in the path).</summary>
+    public string BlobEndpoint => $"{_app.Urls.Single()}/{AzuriteFixture.AccountName}";
+
     public static async Task<StalledPutPageCloud> StartAsync()
     {
         var cloud = new StalledPutPageCloud();

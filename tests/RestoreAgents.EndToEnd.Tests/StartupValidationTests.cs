@@ -25,6 +25,13 @@ public sealed class StartupValidationTests(AgentsFixture agents)
         "DataAgent:MediaAgentStream: stream setting MaxReconnectDelay (00:00:00.1000000) is shorter than ReconnectDelay")]
     [InlineData("--DataAgent:MediaAgentChannels:ConnectTimeout=00:00:00",
         "DataAgent:MediaAgentChannels: channel setting ConnectTimeout")]
+    [InlineData("--DataAgent:MediaAgents:backup9:Url=backup-host/x", "DataAgent:MediaAgents:backup9:Url 'backup-host/x'")]
+    [InlineData("--DataAgent:MediaAgents:backup9:Url=http://backup-host:5010",
+        "DataAgent:MediaAgents:backup9:Url 'http://backup-host:5010' is plaintext")]
+    [InlineData("--DataAgent:Destinations:prod:Credential=AccountKey", "DataAgent:Destinations:prod: BlobEndpoint is missing")]
+    [InlineData("--DataAgent:Destinations:prod:BlobEndpoint=http://127.0.0.1:1/acct",
+        "DataAgent:Destinations:prod: Credential is missing")]
+    [InlineData("--DataAgent:Destinations:prod:Credential=SasOnly", "DataAgent:Destinations:prod: Credential is SasOnly, so AllowedSasHosts")]
     public async Task Start_WithASettingThatCannotWork_FailsNamingIt(string setting, string named)
     {
         using var folder = new TempDirectory("invalid-agent");
@@ -33,5 +40,24 @@ public sealed class StartupValidationTests(AgentsFixture agents)
             () => agents.StartDataAgentAsync(folder.Combine("cache"), setting));
 
         Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Start_WithAKeyFileOthersCanRead_FailsNamingTheFile()
+    {
+        using var folder = new TempDirectory("open-key");
+        var key = OwnerOnlyFile.Write(folder.Combine("prod.key"), AzuriteFixture.AccountKey);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
+            | UnixFileMode.OtherRead);
+        var destination = "--DataAgent:Destinations:prod";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => agents.StartDataAgentAsync(
+            folder.Combine("cache"), $"{destination}:BlobEndpoint=https://acct.blob.core.windows.net",
+            $"{destination}:Credential=AccountKey", $"{destination}:AccountName=acct", $"{destination}:AccountKeyFile={key}"));
+
+        Assert.Contains($"DataAgent:Destinations:prod: AccountKeyFile: {key} can be read by its group or others",
+            error.Message);
+        Assert.DoesNotContain(AzuriteFixture.AccountKey, error.Message);
     }
 }

@@ -19,6 +19,8 @@ public sealed partial class StreamResumeTests(AgentsFixture agents) : IAsyncLife
 {
     private const int MiB = 1024 * 1024;
     private const int DiskSize = 24 * MiB;
+    private const string Resumed = "resumed";
+    private const string ThroughProxy = "through-proxy";
     private readonly RestoreDriver _driver = new(agents);
     private readonly TempDirectory _folder = new("stream-resume");
     private CloudFaultProxy _proxy = null!;
@@ -44,11 +46,11 @@ public sealed partial class StreamResumeTests(AgentsFixture agents) : IAsyncLife
         var image = await BackUpAsync("resume-killed");
         await using var first = await AgentProcess.StartAsync("RestoreAgents.MediaAgent", agents.Pki,
             $"--MediaAgent:StorePath={agents.StorePath}");
-        var dataAgent = await StartDataAgentAsync();
+        var dataAgent = await StartDataAgentAsync(first.Url);
         AgentProcess? second = null;
         try
         {
-            var result = await RestoreBreakingAsync(dataAgent, "resume-killed", first.Url, async () =>
+            var result = await RestoreBreakingAsync(dataAgent, "resume-killed", async () =>
             {
                 first.Kill();
                 Assert.True(await first.ExitedWithinAsync(TimeSpan.FromSeconds(30)), "the media agent outlived SIGKILL");
@@ -73,9 +75,9 @@ public sealed partial class StreamResumeTests(AgentsFixture agents) : IAsyncLife
     {
         var image = await BackUpAsync("resume-reset");
         await using var relay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, agents.MediaAgentUrl.Port));
-        var dataAgent = await StartDataAgentAsync();
+        var dataAgent = await StartDataAgentAsync(RelayUrl(relay));
 
-        var result = await RestoreBreakingAsync(dataAgent, "resume-reset", RelayUrl(relay), () =>
+        var result = await RestoreBreakingAsync(dataAgent, "resume-reset", () =>
         {
             relay.CutAll();
             return Task.CompletedTask;
@@ -91,11 +93,12 @@ public sealed partial class StreamResumeTests(AgentsFixture agents) : IAsyncLife
         var image = await BackUpAsync("resume-silent");
         await using var relay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, agents.MediaAgentUrl.Port));
         // Pings every second, one second to answer; the idle timeout far beyond the hang guard: only a ping can tell.
-        var dataAgent = await StartDataAgentAsync("--DataAgent:MediaAgentChannels:KeepAlivePingDelay=00:00:01",
+        var dataAgent = await StartDataAgentAsync(RelayUrl(relay),
+            "--DataAgent:MediaAgentChannels:KeepAlivePingDelay=00:00:01",
             "--DataAgent:MediaAgentChannels:KeepAlivePingTimeout=00:00:01",
             "--DataAgent:MediaAgentStream:IdleTimeout=01:00:00");
 
-        var result = await RestoreBreakingAsync(dataAgent, "resume-silent", RelayUrl(relay), () =>
+        var result = await RestoreBreakingAsync(dataAgent, "resume-silent", () =>
         {
             relay.FreezeAll();
             return Task.CompletedTask;
@@ -111,12 +114,12 @@ public sealed partial class StreamResumeTests(AgentsFixture agents) : IAsyncLife
         await using var media = await ScriptedMediaAgent.StartAsync(agents.Pki);
         var disk = TestBytes.NonZero(4 * MiB, seed: 5);
         media.ServeGoingSilent(name, disk, blocksBeforeSilence: 16);     // 1 MiB, then nothing, the agent up
-        var dataAgent = await StartDataAgentAsync("--DataAgent:MediaAgentStream:IdleTimeout=00:00:01");
+        var dataAgent = await StartDataAgentAsync(media.Url, "--DataAgent:MediaAgentStream:IdleTimeout=00:00:01");
 
         using var channel = agents.Pki.Channel(dataAgent, TestPki.Operator);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
         var job = await client.StartRestoreAsync(_driver.Request(name, $"{name}.vhd", pageSize: MiB, cacheSize: 2 * MiB,
-            mediaAgent: media.Url));
+            mediaAgent: Resumed, destination: ThroughProxy));
         var result = await HangGuard.Within(RestoreDriver.WatchAsync(client, job.JobId), $"restore {job.JobId}");
 
         Assert.True(result.State == RestoreState.Completed, result.Error);
@@ -131,11 +134,20 @@ public sealed partial class StreamResumeTests(AgentsFixture agents) : IAsyncLife
 
     private static Uri RelayUrl(TcpRelay relay) => new($"https://127.0.0.1:{relay.Port}");
 
-    private async Task<Uri> StartDataAgentAsync(params string[] settings)
+    /// <summary>
+    /// A data agent that knows <paramref name="mediaAgent"/> as media agent "resumed" and Azurite's account behind the
+    /// pacing proxy as destination "through-proxy", re-opening a broken stream after 0.2 s to 1 s.
+    /// </summary>
+    private async Task<Uri> StartDataAgentAsync(Uri mediaAgent, params string[] settings)
     {
+        var destination = $"--DataAgent:Destinations:{ThroughProxy}";
         _dataAgent = await agents.StartDataAgentAsync(_folder.Combine("cache"),
             [$"--DataAgent:MountPath={_folder.Combine("mount")}", "--DataAgent:MediaAgentStream:ReconnectDelay=00:00:00.2",
-                "--DataAgent:MediaAgentStream:MaxReconnectDelay=00:00:01", .. settings]);
+                "--DataAgent:MediaAgentStream:MaxReconnectDelay=00:00:01", $"--DataAgent:MediaAgents:{Resumed}:Url={mediaAgent}",
+                $"{destination}:BlobEndpoint={_proxy.BlobEndpoint}", $"{destination}:Credential=AccountKey",
+                $"{destination}:AccountName={AzuriteFixture.AccountName}",
+                $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true",
+                .. settings]);
         return new Uri(_dataAgent.Urls.Single());
     }
 
@@ -148,12 +160,12 @@ public sealed partial class StreamResumeTests(AgentsFixture agents) : IAsyncLife
     }
 
     /// <summary>Starts the restore, breaks the stream once 4 MiB have arrived, and watches the job to its end.</summary>
-    private async Task<RestoreProgress> RestoreBreakingAsync(Uri dataAgent, string name, Uri mediaAgent, Func<Task> breakStream)
+    private async Task<RestoreProgress> RestoreBreakingAsync(Uri dataAgent, string name, Func<Task> breakStream)
     {
         using var channel = agents.Pki.Channel(dataAgent, TestPki.Operator);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
-        var request = _driver.Request(name, $"{name}.vhd", pageSize: MiB, cacheSize: 2 * MiB, mediaAgent: mediaAgent,
-            storageConnectionString: AzuriteFixture.ConnectionStringTo(_proxy.BlobEndpoint));
+        var request = _driver.Request(name, $"{name}.vhd", pageSize: MiB, cacheSize: 2 * MiB, mediaAgent: Resumed,
+            destination: ThroughProxy);
         var job = (await client.StartRestoreAsync(request)).JobId;
         using var watch = client.WatchRestore(new WatchRestoreRequest { JobId = job });
         var broken = false;

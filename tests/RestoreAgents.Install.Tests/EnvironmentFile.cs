@@ -2,7 +2,8 @@ namespace RestoreAgents.Install.Tests;
 
 /// <summary>
 /// A file that systemd's EnvironmentFile= reads: KEY=VALUE lines, "#" or ";" comments, values optionally quoted.
-/// <see cref="Set"/> edits one setting in place as an operator would, keeping the rest of the file.
+/// <see cref="Set"/> edits one setting in place as an operator would, keeping the rest of the file; <see cref="Add"/>
+/// adds one the file does not set yet (a documented example stays a comment).
 /// </summary>
 public static class EnvironmentFile
 {
@@ -31,5 +32,13 @@ public static class EnvironmentFile
             throw new InvalidOperationException($"{path} sets {key} {matches.Count} times; the documented file sets it once");
         lines[matches[0].i] = $"{key}={value}";
         File.WriteAllLines(path, lines);
+    }
+
+    /// <summary>Appends a line setting <paramref name="key"/>, which the file must not set yet.</summary>
+    public static void Add(string path, string key, string value)
+    {
+        if (Read(path).Any(setting => setting.Key == key))
+            throw new InvalidOperationException($"{path} sets {key} already; use Set");
+        File.AppendAllLines(path, [$"{key}={value}"]);
     }
 }

@@ -25,5 +25,17 @@ public sealed class EnvironmentFileTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => EnvironmentFile.Set(_path, "MISSING", "1"));
     }
 
+    [Fact]
+    public void Add_AppendsASettingTheFileOnlyDocuments_AndRefusesOneItSets()
+    {
+        File.WriteAllText(_path, "#DataAgent__MediaAgents__backup__Url=http://backup-host:5010\nX=1\n");
+
+        EnvironmentFile.Add(_path, "DataAgent__MediaAgents__backup__Url", "http://127.0.0.1:4000");
+
+        Assert.Equal("#DataAgent__MediaAgents__backup__Url=http://backup-host:5010\nX=1\n"
+            + "DataAgent__MediaAgents__backup__Url=http://127.0.0.1:4000\n", File.ReadAllText(_path));
+        Assert.Throws<InvalidOperationException>(() => EnvironmentFile.Add(_path, "X", "2"));
+    }
+
     public void Dispose() => File.Delete(_path);
 }

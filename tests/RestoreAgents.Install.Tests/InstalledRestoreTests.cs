@@ -30,22 +30,41 @@ public sealed class InstalledRestoreTests(AzuriteFixture azurite, InstalledPacka
 
         var mediaUrl = InstalledAgent.Media.ListenOnFreePort();
         var dataUrl = InstalledAgent.Data.ListenOnFreePort();
-        await using var media = await InstalledAgent.Media.StartAsync();
-        await using var data = await InstalledAgent.Data.StartAsync();
-        var operatorFiles = installed.Pki.Files(TestPki.Operator);
-        var restore = await ProcessRunner.RunAsync("restorectl",
-        [
-            "restore", "--data-agent", dataUrl.ToString(), "--media-agent", mediaUrl.ToString(), "--copy", copy,
-            "--container", "installed", "--blob", "vm.vhd", "--cache-size", "8MiB",
-            "--connection-string", azurite.ConnectionString,
-            // The operator's own certificate, of the CA the agents trust.
-            "--cert", operatorFiles.CertificateFile, "--key", operatorFiles.KeyFile, "--ca", operatorFiles.TrustedCaFile,
-        ], TimeSpan.FromMinutes(5));
+        var settings = await File.ReadAllTextAsync(Installed.DataAgentConfig);
+        try
+        {
+            // As the settings file documents: the media agent and the storage account by name, the key in the
+            // file's own environment (0640 root:restoreagents), never in a request.
+            void Set(string key, string value) => EnvironmentFile.Add(Installed.DataAgentConfig, key, value);
+            Set("DataAgent__MediaAgents__backup1__Url", mediaUrl.ToString());
+            Set("DataAgent__Destinations__azurite__BlobEndpoint", azurite.BlobEndpoint);
+            Set("DataAgent__Destinations__azurite__Credential", "AccountKey");
+            Set("DataAgent__Destinations__azurite__AccountName", AzuriteFixture.AccountName);
+            Set("DataAgent__Destinations__azurite__AccountKeyEnvironment", "RESTOREAGENTS_AZURITE_KEY");
+            Set("DataAgent__Destinations__azurite__AllowPlaintext", "true");
+            Set("RESTOREAGENTS_AZURITE_KEY", AzuriteFixture.AccountKey);
+            await using var media = await InstalledAgent.Media.StartAsync();
+            await using var data = await InstalledAgent.Data.StartAsync();
+            var operatorFiles = installed.Pki.Files(TestPki.Operator);
+            var restore = await ProcessRunner.RunAsync("restorectl",
+            [
+                "restore", "--data-agent", dataUrl.ToString(), "--media-agent", "backup1", "--destination", "azurite",
+                "--copy", copy, "--container", "installed", "--blob", "vm.vhd", "--cache-size", "8MiB",
+                // The operator's own certificate, of the CA the agents trust.
+                "--cert", operatorFiles.CertificateFile, "--key", operatorFiles.KeyFile, "--ca", operatorFiles.TrustedCaFile,
+            ], TimeSpan.FromMinutes(5));
 
-        // Exit 0: every page is in the blob, read back and checked against the copy's SHA-256.
-        Assert.True(restore.ExitCode == 0,
-            $"restorectl restore exited {restore.ExitCode}:\n{restore.Combined}\n"
-            + $"media agent:\n{media.Output}\ndata agent:\n{data.Output}");
-        Assert.Contains($"writes through the pseudo-disk file {Installed.MountPath}/", data.Output);
+            // Exit 0: every page is in the blob, read back and checked against the copy's SHA-256.
+            Assert.True(restore.ExitCode == 0,
+                $"restorectl restore exited {restore.ExitCode}:\n{restore.Combined}\n"
+                + $"media agent:\n{media.Output}\ndata agent:\n{data.Output}");
+            Assert.Contains($"writes through the pseudo-disk file {Installed.MountPath}/", data.Output);
+            Assert.Contains("WARNING: destination 'azurite'", data.Output);
+            Assert.DoesNotContain(AzuriteFixture.AccountKey, data.Output);
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(Installed.DataAgentConfig, settings);
+        }
     }
 }

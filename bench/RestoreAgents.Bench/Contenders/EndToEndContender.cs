@@ -16,6 +16,9 @@ namespace RestoreAgents.Bench.Contenders;
 public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettings settings, string pseudoDisk,
     ThrottledCloud? throttled = null) : IContender
 {
+    private const string MediaAgentName = "bench";
+    private const string DestinationName = "azurite";
+
     public string Name => throttled is null ? $"e2e-{pseudoDisk}" : ContenderNames.EndToEndThrottled;
 
     public string Description => throttled is not null
@@ -28,6 +31,7 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
     {
         var cacheFolder = slot.Combine("cache");
         Directory.CreateDirectory(cacheFolder);
+        await using var proxy = throttled is null ? null : await throttled.StartAsync(rig.Azurite.BlobEndpoint);
         await using var agent = await AgentProcess.StartAsync("RestoreAgents.DataAgent", rig.Pki,
             $"--DataAgent:CacheDirectory={cacheFolder}",
             $"--DataAgent:PseudoDisk={pseudoDisk}",
@@ -35,22 +39,27 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             $"--DataAgent:PageSizeBytes={BenchSettings.PageSize}",
             $"--DataAgent:CacheSizeBytes={settings.CacheBytes}",
             $"--DataAgent:UploadParallelism={settings.UploadParallelism}",
+            // The media agent and Azurite by name, as an operator configures them; the key in an owner-only file.
+            $"--DataAgent:MediaAgents:{MediaAgentName}:Url={rig.MediaAgent.Url}",
+            $"--DataAgent:Destinations:{DestinationName}:BlobEndpoint={proxy?.BlobEndpoint ?? rig.Azurite.BlobEndpoint}",
+            $"--DataAgent:Destinations:{DestinationName}:Credential=AccountKey",
+            $"--DataAgent:Destinations:{DestinationName}:AccountName={AzuriteFixture.AccountName}",
+            $"--DataAgent:Destinations:{DestinationName}:AccountKeyFile="
+                + OwnerOnlyFile.Write(slot.Combine("azurite.key"), AzuriteFixture.AccountKey),
+            $"--DataAgent:Destinations:{DestinationName}:AllowPlaintext=true",
             "--Logging:LogLevel:Default=Warning",
             // AgentProcess knows the agent listens by its "Now listening on:" line.
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
 
-        await using var proxy = throttled is null ? null : await throttled.StartAsync(rig.Azurite.BlobEndpoint);
         using var channel = rig.Pki.Channel(agent.Url, TestPki.Operator);
         var client = new DataAgent.DataAgentClient(channel);
         var request = new StartRestoreRequest
         {
-            MediaAgentUrl = rig.MediaAgent.Url.ToString(),
+            MediaAgent = MediaAgentName,
             CopyName = disk.CopyName,
-            Destination = new PageBlobDestination
+            Target = new RestoreTarget
             {
-                ConnectionString = proxy is null
-                    ? rig.Azurite.ConnectionString
-                    : AzuriteFixture.ConnectionStringTo(proxy.BlobEndpoint),
+                Destination = DestinationName,
                 Container = BenchRig.Container,
                 BlobName = slot.BlobName,
             },

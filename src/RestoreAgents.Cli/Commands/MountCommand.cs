@@ -22,7 +22,7 @@ public sealed class MountCommand : Command
         "Local page cache of each file (default 256MiB); a file may be far larger than its cache.");
     private readonly Option<DirectoryInfo> _cacheDirectory = new("--cache-dir")
     {
-        Description = "Folder of the page cache files (default: restorectl-mount in the temp folder).",
+        Description = "Folder of the page cache files (default: a new restorectl-mount-<random> folder in the temp folder, private to you, removed at unmount).",
         HelpName = "DIR",
     };
     private readonly Option<bool> _createContainer = new("--create-container")
@@ -53,6 +53,8 @@ public sealed class MountCommand : Command
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var (_, container) = _container.ResolveContainer(parseResult);
+        if (container.OnlyBlob is not null)
+            throw new CliUsageException("mount shows a whole container: give a container's SAS URL, not a blob's");
         var cacheOptions = CacheOptions(parseResult);
         var mountPoint = MountPointPath(parseResult.GetRequiredValue(_mountPoint));
         var log = new MountLog(_environment);
@@ -60,8 +62,8 @@ public sealed class MountCommand : Command
         if (parseResult.GetValue(_createContainer))
         {
             if (!container.CanBeCreated)
-                throw new CliUsageException("--create-container needs --connection-string: a container SAS cannot "
-                    + "create its container");
+                throw new CliUsageException("--create-container needs a connection string: a SAS cannot create "
+                    + "its container");
             if (await container.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false))
                 log.Info($"created container '{container.Name}'");
         }
@@ -173,8 +175,10 @@ public sealed class MountCommand : Command
             throw new CliUsageException($"--cache-size {ByteSize.Format(cacheSize)} makes more than "
                 + $"{PageCache.MaxSlotCount} pages of {ByteSize.Format(pageSize)}: "
                 + "give a larger --page-size");
+        // The default is a fresh, unguessable name: a fixed shared path in /tmp could be made first by another user
+        // (or be a symlink of theirs); the cache creates its folder 0700 and it goes when the mount ends.
         var directory = parseResult.GetValue(_cacheDirectory)?.FullName
-            ?? Path.Combine(Path.GetTempPath(), "restorectl-mount");
+            ?? Path.Combine(Path.GetTempPath(), $"restorectl-mount-{Guid.NewGuid():N}");
         if (File.Exists(directory))
             throw new CliUsageException($"--cache-dir {directory} is a file, not a folder");
         return new PageCacheOptions { PageSize = (int)pageSize, CapacityBytes = cacheSize, Directory = directory };

@@ -6,14 +6,42 @@ using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.Cli.Commands;
 
-/// <summary>`restorectl restore`: starts a restore job on a data agent and, unless --no-wait, watches it to its end.</summary>
+/// <summary>
+/// `restorectl restore`: starts a restore job on a data agent and, unless --no-wait, watches it to its end. The
+/// request names a media agent and a destination as the data agent's configuration names them: no credential or
+/// address travels, only, when given, a SAS URL scoped to the container or the blob.
+/// </summary>
 public sealed class RestoreCommand : Command
 {
     private readonly CliEnvironment _environment;
     private readonly AgentClientFactory _agents;
     private readonly Option<Uri> _dataAgent;
-    private readonly Option<Uri> _mediaAgent;
-    private readonly DestinationOptions _destination;
+    private readonly Option<string> _mediaAgent = new("--media-agent")
+    {
+        Description = "Name of the media agent in the data agent's configuration (DataAgent:MediaAgents:NAME).",
+        HelpName = "NAME",
+        Required = true,
+    };
+    private readonly Option<string> _destination = new("--destination")
+    {
+        Description = "Name of the storage destination in the data agent's configuration "
+            + "(DataAgent:Destinations:NAME), which holds the account and its credential.",
+        HelpName = "NAME",
+        Required = true,
+    };
+    private readonly Option<string> _container = new("--container")
+    {
+        Description = "Container of the page blob (optional with a SAS URL, which names it).",
+        HelpName = "NAME",
+    };
+    private readonly Option<string> _blob = new("--blob")
+    {
+        Description = "Name of the page blob, e.g. vm01.vhd (optional with a blob's SAS URL).",
+        HelpName = "NAME",
+    };
+    private readonly SecretOption _sasUrl = new("sas-url",
+        "SAS URL of the container or the blob, instead of the destination's own credential (https only; not kept "
+        + "by the data agent)", DestinationOptions.SasUrlVariable, "URL");
     private readonly Option<string> _copy = new("--copy")
     {
         Description = "Name of the copy to restore (see 'restorectl copies').",
@@ -41,12 +69,13 @@ public sealed class RestoreCommand : Command
         _environment = environment;
         _agents = agents;
         _dataAgent = CommonOptions.DataAgent(environment);
-        _mediaAgent = CommonOptions.MediaAgent(environment);
-        _destination = new DestinationOptions(environment);
         Options.Add(_dataAgent);
         Options.Add(_mediaAgent);
         Options.Add(_copy);
-        _destination.AddTo(this);
+        Options.Add(_destination);
+        Options.Add(_container);
+        Options.Add(_blob);
+        _sasUrl.AddTo(this);
         Options.Add(_pageSize);
         Options.Add(_cacheSize);
         Options.Add(_overwrite);
@@ -57,9 +86,9 @@ public sealed class RestoreCommand : Command
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var (credentials, container, blobName) = _destination.ResolveBlob(parseResult);
-        var request = BuildRequest(parseResult, credentials, container.Name, blobName);
-        var agent = _agents.DataAgent(parseResult.GetRequiredValue(_dataAgent));
+        var dataAgent = parseResult.GetRequiredValue(_dataAgent);
+        var request = BuildRequest(parseResult, dataAgent);
+        var agent = _agents.DataAgent(dataAgent);
         var started = await agent.CallAsync((client, options) => client.StartRestoreAsync(request, options),
             cancellationToken).ConfigureAwait(false);
 
@@ -69,8 +98,11 @@ public sealed class RestoreCommand : Command
             return ExitCodes.Success;
         }
 
+        var target = request.Target;
+        var blob = target.BlobName.Length > 0 ? target.BlobName : "named by the SAS URL";
         _environment.Output.WriteLine($"job {started.JobId} started on the data agent at {agent.Endpoint.Display}: "
-            + $"copy {request.CopyName} into blob {request.Destination.BlobName}");
+            + $"copy {request.CopyName} from media agent '{request.MediaAgent}' into blob {blob} of destination "
+            + $"'{target.Destination}'");
         try
         {
             var final = await new RestoreProgressView(_environment)
@@ -85,33 +117,59 @@ public sealed class RestoreCommand : Command
         }
     }
 
-    private StartRestoreRequest BuildRequest(ParseResult parseResult, StorageCredentials credentials,
-        string container, string blobName)
+    /// <summary>The request, its names checked as the data agent checks them, before anything is sent.</summary>
+    private StartRestoreRequest BuildRequest(ParseResult parseResult, Uri dataAgent)
     {
-        // The data agent takes the credentials with the request (until it holds named destinations itself).
-        var message = new PageBlobDestination { Container = container, BlobName = blobName };
-        switch (credentials)
+        var target = new RestoreTarget
         {
-            case ContainerSasCredentials sas:
-                message.ContainerSasUrl = sas.SasUrl;
-                break;
-            case ConnectionStringCredentials account:
-                message.ConnectionString = account.ConnectionString;
-                break;
-            default:
-                throw new CliUsageException($"{credentials} cannot be sent to a data agent: give a connection "
-                    + "string or a container SAS URL");
+            Destination = parseResult.GetRequiredValue(_destination),
+            Container = parseResult.GetValue(_container) ?? "",
+            BlobName = parseResult.GetValue(_blob) ?? "",
+        };
+        if (_sasUrl.Read(parseResult, _environment) is { } sasUrl)
+        {
+            var sas = AsUsage(() => new SasUrlCredentials(sasUrl));
+            if (!sas.IsHttps)
+                _environment.Error.WriteLine($"warning: the SAS URL is plaintext http ({sas.Url}); a data agent "
+                    + "accepts one only for a destination that allows plaintext (development)");
+            if (dataAgent.Scheme != Uri.UriSchemeHttps)
+                _environment.Error.WriteLine($"warning: the SAS URL travels to the data agent at {dataAgent} without TLS");
+            target.SasUrl = sasUrl;
+            if (target.Container.Length == 0) target.Container = sas.Container;
+            if (target.BlobName.Length == 0 && sas.BlobName is { } sasBlob) target.BlobName = sasBlob;
         }
+        if (target.Container.Length == 0)
+            throw new CliUsageException("--container is required unless a SAS URL names the container");
+        if (target.BlobName.Length == 0)
+            throw new CliUsageException("--blob is required unless a SAS URL names the blob");
+        AsUsage(() =>
+        {
+            StorageNames.ValidateContainerName(target.Container);
+            StorageNames.ValidateBlobName(target.BlobName);
+            return true;
+        });
 
         return new StartRestoreRequest
         {
-            MediaAgentUrl = parseResult.GetRequiredValue(_mediaAgent).ToString(),
+            MediaAgent = parseResult.GetRequiredValue(_mediaAgent),
             CopyName = parseResult.GetRequiredValue(_copy),
-            Destination = message,
+            Target = target,
             PageSizeBytes = (uint)(parseResult.GetValue(_pageSize) ?? 0),
             CacheSizeBytes = (ulong)(parseResult.GetValue(_cacheSize) ?? 0),
             Verify = !parseResult.GetValue(_noVerify),
             Overwrite = parseResult.GetValue(_overwrite),
         };
+    }
+
+    private static T AsUsage<T>(Func<T> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException(e.Message, e);
+        }
     }
 }

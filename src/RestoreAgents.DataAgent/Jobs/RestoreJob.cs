@@ -25,14 +25,17 @@ internal sealed class RestoreJob
     private AzurePageBlob? _pacedBlob;
     private int _uploadParallelism;
     private int _streamReconnects;
+    private PageBlobContainer? _container;
 
-    public RestoreJob(string id, RestoreRequest request, CopyDescription copy, string startedBy, ActivityContext parent)
+    public RestoreJob(string id, RestoreRequest request, CopyDescription copy, string startedBy, ActivityContext parent,
+        PageBlobContainer container)
     {
         Id = id;
         StartedBy = startedBy;
         Request = request;
         Copy = copy;
         Parent = parent;
+        _container = container;
     }
 
     public string Id { get; }
@@ -46,6 +49,16 @@ internal sealed class RestoreJob
     public ActivityContext Parent { get; }
 
     public CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <summary>
+    /// The container the job restores into, until the job ends: with a request's SAS URL it holds the SAS, so the
+    /// job lets go of it then (a finished job is kept for a while for status calls).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The job has ended.</exception>
+    public PageBlobContainer Container
+    {
+        get { lock (_gate) return _container ?? throw new InvalidOperationException($"job {Id} has ended"); }
+    }
 
     /// <summary>The job's place in the queue and the cache folder (<see cref="JobAdmission"/>), given back as it ends.</summary>
     internal IDisposable? Admission { get; init; }
@@ -113,6 +126,7 @@ internal sealed class RestoreJob
             _state = state;
             _error = error;
             _finishedAt = now;
+            _container = null;
         }
         _finished.TrySetResult();
     }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RestoreAgents.Connections;
+using RestoreAgents.DataAgent.Destinations;
 using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.Hosting;
 using RestoreAgents.Protocol.V1;
@@ -19,6 +20,8 @@ internal sealed class RestoreJobRegistry(
     IOptions<DataAgentOptions> options,
     RestoreRunner runner,
     AgentChannels channels,
+    MediaAgentDirectory mediaAgents,
+    StorageDestinations destinations,
     TimeProvider time,
     ILogger<RestoreJobRegistry> logger) : IDisposable
 {
@@ -35,23 +38,26 @@ internal sealed class RestoreJobRegistry(
         if (_stopping.IsCancellationRequested)
             throw new RestoreRejectedException(StatusCode.Unavailable, "the data agent is shutting down");
 
-        var request = RestoreRequests.From(message, _options, channels.AllowsPlaintext);
+        var (request, container) = RestoreRequests.From(message, _options, mediaAgents, destinations);
         // Refused here, before the media agent is asked and before any job exists to list.
         var admission = _admission.Admit(request.CacheSize);
         try
         {
             // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
-            var media = new MediaAgentClient(channels, request.MediaAgent, time);
+            var media = new MediaAgentClient(channels, request.MediaAgent, time, logger);
             var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
 
-            var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default)
+            var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default,
+                container)
             {
                 Admission = admission,
             };
             _jobs[job.Id] = job;
             logger.LogInformation("Restore {Job} accepted from {Caller}: copy {Copy} ({DiskSize} bytes, {Allocated} "
-                + "allocated) from {Media}", job.Id, startedBy, LogSafe.Text(copy.Name), copy.DiskSize,
-                copy.AllocatedBytes, request.MediaAgent);
+                + "allocated) from {Media} ({MediaUrl}) into {Blob} of destination '{Destination}'{Sas}", job.Id,
+                startedBy, LogSafe.Text(copy.Name), copy.DiskSize, copy.AllocatedBytes, request.MediaAgent,
+                request.MediaAgent.Url, LogSafe.Text($"{request.Container}/{request.BlobName}"), request.Destination,
+                request.UsesSas ? " with the request's SAS" : "");
             _ = RunWhenSlotFreeAsync(job);
             return job;
         }

@@ -1,14 +1,20 @@
-using RestoreAgents.Cloud;
+using RestoreAgents.DataAgent.MediaAgents;
 
 namespace RestoreAgents.DataAgent.Jobs;
 
-/// <summary>A restore request after validation, with the data agent's defaults filled in.</summary>
-/// <param name="Container">The blob's container, reached with the request's credentials.</param>
+/// <summary>
+/// A restore request after validation, with the data agent's defaults filled in. It holds no secret (a request's
+/// SAS URL lives only in the job's container while the job runs), so it may be shown, logged and kept on disk.
+/// </summary>
+/// <param name="Destination">The configured destination's name.</param>
+/// <param name="UsesSas">The request brought a SAS URL: a resumed job would need it again.</param>
 internal sealed record RestoreRequest(
-    Uri MediaAgent,
+    ConfiguredMediaAgent MediaAgent,
     string CopyName,
-    PageBlobContainer Container,
+    string Destination,
+    string Container,
     string BlobName,
+    bool UsesSas,
     int PageSize,
     long CacheSize,
     bool Verify,

@@ -1,22 +1,23 @@
 using Grpc.Core;
-using RestoreAgents.Cloud;
 using RestoreAgents.Caching;
+using RestoreAgents.Cloud;
+using RestoreAgents.DataAgent.Destinations;
+using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.DataAgent.Jobs;
 
-/// <summary>Turns a StartRestore message into a validated <see cref="RestoreRequest"/>.</summary>
+/// <summary>
+/// Turns a StartRestore message into a validated <see cref="RestoreRequest"/> and the container the job writes
+/// into. Everything is checked here, before the data agent dials anything: the media agent and the destination
+/// must be configured ones, and the names must be ones Azure keeps as given.
+/// </summary>
 internal static class RestoreRequests
 {
-    /// <param name="allowPlaintext">Whether an http:// media agent may be dialled (Tls:AllowPlaintext).</param>
-    public static RestoreRequest From(StartRestoreRequest message, DataAgentOptions defaults, bool allowPlaintext)
+    public static (RestoreRequest Request, PageBlobContainer Container) From(StartRestoreRequest message,
+        DataAgentOptions defaults, MediaAgentDirectory mediaAgents, StorageDestinations destinations)
     {
-        if (!Uri.TryCreate(message.MediaAgentUrl, UriKind.Absolute, out var mediaAgent) ||
-            (mediaAgent.Scheme != Uri.UriSchemeHttp && mediaAgent.Scheme != Uri.UriSchemeHttps))
-            throw Invalid($"media agent URL '{message.MediaAgentUrl}' is not an http:// or https:// address");
-        if (mediaAgent.Scheme == Uri.UriSchemeHttp && !allowPlaintext)
-            throw Invalid($"media agent URL '{message.MediaAgentUrl}' is plaintext: this data agent dials media "
-                + "agents over https:// only (Tls:AllowPlaintext is off)");
+        var mediaAgent = mediaAgents.Get(message.MediaAgent);
         if (string.IsNullOrWhiteSpace(message.CopyName))
             throw Invalid("copy name is empty");
 
@@ -34,22 +35,24 @@ internal static class RestoreRequests
         if (cacheSize < pageSize)
             throw Invalid($"cache size {cacheSize} bytes is smaller than one page of {pageSize} bytes");
 
-        var destination = message.Destination ?? throw Invalid("destination is missing");
+        var target = message.Target ?? throw Invalid("target is missing: name a configured destination, a container "
+            + "and a blob (a client that sends a connection string or URLs is older than this data agent)");
+        var destination = destinations.Get(target.Destination);
         PageBlobContainer container;
+        string blobName;
         try
         {
-            // The request carries its credentials, so its client lives as long as the job.
-            var credentials = StorageCredentials.From(destination.ConnectionString, destination.ContainerSasUrl);
-            container = new StorageAccountClient(credentials, defaults.Cloud).GetContainer(destination.Container);
-            container.ValidateBlobName(destination.BlobName);
+            (container, blobName) = destination.Open(target.Container, target.BlobName, target.SasUrl);
         }
         catch (ArgumentException e)
         {
             throw Invalid(e.Message);
         }
 
-        return new RestoreRequest(mediaAgent, message.CopyName, container, destination.BlobName, (int)pageSize,
-            cacheSize, message.Verify, message.Overwrite);
+        var request = new RestoreRequest(mediaAgent, message.CopyName, destination.Name, container.Name, blobName,
+            UsesSas: !string.IsNullOrWhiteSpace(target.SasUrl), (int)pageSize, cacheSize, message.Verify,
+            message.Overwrite);
+        return (request, container);
     }
 
     private static RestoreRejectedException Invalid(string message) => new(StatusCode.InvalidArgument, message);

@@ -54,14 +54,16 @@ internal sealed class RestoreRunner(
         {
             // Cancelling tears down the media agent's stream and the uploads, which then fail in their own words
             // (Cancelled, "request aborted"): the cause is the cancel.
-            logger.LogWarning("Restore {Job} was cancelled ({Detail})", job.Id, e.Message);
+            logger.LogWarning("Restore {Job} was cancelled ({Detail})", job.Id, SafeErrorText.Of(e));
             return (RestoreState.Cancelled, "cancelled");
         }
         catch (Exception e)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            logger.LogError(e, "Restore {Job} failed: {Error}", job.Id, e.Message);
-            return (RestoreState.Failed, e.Message);
+            // Spans, logs and the job's error get the sanitized text: never the SDK's own, which holds headers.
+            var error = SafeErrorText.Of(e);
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+            logger.LogError(SafeErrorText.Loggable(e), "Restore {Job} failed: {Error}", job.Id, error);
+            return (RestoreState.Failed, error);
         }
         finally
         {
@@ -76,7 +78,7 @@ internal sealed class RestoreRunner(
 
         AzurePageBlob blob;
         using (DataAgentTelemetry.Source.StartActivity("blob.create"))
-            blob = await request.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize, request.Overwrite,
+            blob = await job.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize, request.Overwrite,
                 cancellationToken);
         job.AttachBlob(blob.Name);
         job.AttachPacing(blob, _options.UploadParallelism);
@@ -131,7 +133,7 @@ internal sealed class RestoreRunner(
     private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, CancellationToken cancellationToken)
     {
         using var activity = DataAgentTelemetry.Source.StartActivity("restore.stream");
-        var media = new MediaAgentClient(channels, job.Request.MediaAgent, time);
+        var media = new MediaAgentClient(channels, job.Request.MediaAgent, time, logger);
         var stream = new ResumingBlockStream(media, job.Copy, _options.MediaAgentStream, time, logger);
         var waitingForCache = TimeSpan.Zero;
         long received = await stream.StreamAsync(async (block, ct) =>
@@ -147,7 +149,7 @@ internal sealed class RestoreRunner(
 
         if (received != (long)job.Copy.AllocatedBytes)
             throw new MediaAgentStreamException(
-                $"the media agent at {media.Address} ended the stream of copy '{job.Copy.Name}' after {received} "
+                $"{media.Agent} ended the stream of copy '{job.Copy.Name}' after {received} "
                 + $"of {job.Copy.AllocatedBytes} bytes");
     }
 
@@ -163,12 +165,12 @@ internal sealed class RestoreRunner(
         {
             await cache.FlushAsync(timeout.Token);
             logger.LogInformation("Restore {Job} failed ({Error}); the {Pages} pages that reached the cache are in the blob",
-                job.Id, failure.Message, cache.Statistics.PagesUploaded);
+                job.Id, SafeErrorText.Of(failure), cache.Statistics.PagesUploaded);
         }
         catch (Exception e)
         {
             logger.LogWarning("Restore {Job}: the pages in the cache could not be uploaded after the failure: {Error}",
-                job.Id, e.Message);
+                job.Id, SafeErrorText.Of(e));
         }
     }
 

@@ -9,14 +9,19 @@ namespace RestoreAgents.DataAgent.MediaAgents;
 
 /// <summary>
 /// The data agent's side of the media agent protocol: describes a copy and streams its blocks, checking every
-/// block's checksum and order, and turns transport failures into errors that name the media agent. It rides on the
-/// shared channel to its address, so it is cheap to make per call.
+/// block's checksum and order, and turns transport failures into errors that name the configured media agent. It
+/// rides on the shared channel to its address, so it is cheap to make per call.
 /// </summary>
-internal sealed class MediaAgentClient(AgentChannels channels, Uri address, TimeProvider time)
+/// <remarks>
+/// Errors for callers and jobs name the media agent as configured, never its address or what answered there
+/// ("media agent 'backup-1' is unreachable"); the cause, with the address, goes to the data agent's log.
+/// </remarks>
+internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAgent agent, TimeProvider time,
+    ILogger logger)
 {
-    private readonly Protocol.V1.MediaAgent.MediaAgentClient _client = new(channels.For(address));
+    private readonly Protocol.V1.MediaAgent.MediaAgentClient _client = new(channels.For(agent.Url));
 
-    public Uri Address { get; } = address;
+    public ConfiguredMediaAgent Agent { get; } = agent;
 
     public async Task<CopyDescription> DescribeAsync(string copyName, TimeSpan timeout,
         CancellationToken cancellationToken)
@@ -31,22 +36,16 @@ internal sealed class MediaAgentClient(AgentChannels channels, Uri address, Time
             // The channel reports a passed deadline as a cancellation; the caller did not cancel.
             throw Unreachable($"no answer within {timeout}");
         }
-        catch (RpcException e) when (PeerCertificateRejectedException.FindIn(e.Status.DebugException) is { } refused)
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
-            throw Unreachable(refused.Message);
+            throw new RestoreRejectedException(StatusCode.NotFound,
+                $"copy '{copyName}' is not in the store of {Agent}");
         }
         catch (RpcException e)
         {
-            throw e.StatusCode switch
-            {
-                StatusCode.NotFound => new RestoreRejectedException(StatusCode.NotFound,
-                    $"copy '{copyName}' is not in the store of the media agent at {Address}"),
-                StatusCode.Unavailable or StatusCode.DeadlineExceeded => Unreachable(Describe(e)),
-                // No HTTP response at all (how TLS 1.3 refuses our certificate), reported without an IOException.
-                StatusCode.Internal when e.Status.DebugException is HttpRequestException => Unreachable(Describe(e)),
-                _ => new RestoreRejectedException(e.StatusCode,
-                    $"the media agent at {Address} could not describe copy '{copyName}': {Describe(e)}"),
-            };
+            // Whatever went wrong (no answer, a refused certificate, another server), the caller learns only that
+            // the configured media agent cannot be used; Unreachable logs the cause.
+            throw Unreachable($"{e.StatusCode}: {Describe(e)}");
         }
     }
 
@@ -87,16 +86,24 @@ internal sealed class MediaAgentClient(AgentChannels channels, Uri address, Time
         {
             // Not the caller's cancel: the idle clock, or the client giving up on a connection that died under it.
             throw new MediaAgentStreamException(idle.IsCancellationRequested
-                ? $"the stream of copy '{copy.Name}' from the media agent at {Address} brought no block for "
-                  + $"{idleTimeout} after offset {nextAllowed}"
-                : $"the stream of copy '{copy.Name}' from the media agent at {Address} was aborted after offset "
-                  + $"{nextAllowed}: {e.Message}", e, resumable: true);
+                ? $"the stream of copy '{copy.Name}' from {Agent} brought no block for {idleTimeout} after offset "
+                  + $"{nextAllowed}"
+                : $"the stream of copy '{copy.Name}' from {Agent} was aborted after offset {nextAllowed}", e,
+                resumable: true);
         }
-        catch (RpcException e)
+        catch (RpcException e) when (e.StatusCode == StatusCode.DataLoss)
         {
+            // The media agent's own finding (a chunk that fails its hash), naming the copy and the offset.
             throw new MediaAgentStreamException(
-                $"the stream of copy '{copy.Name}' from the media agent at {Address} failed after offset "
-                + $"{nextAllowed}: {Describe(e)}", e, resumable: BrokeOnTheWay(e.StatusCode));
+                $"the stream of copy '{copy.Name}' from {Agent} failed after offset {nextAllowed}: {Describe(e)}", e);
+        }
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("The stream of copy {Copy} from {Agent} at {Url} broke after offset {Offset}: {Code} {Detail}",
+                copy.Name, Agent, Agent.Url, nextAllowed, e.StatusCode, Describe(e));
+            throw new MediaAgentStreamException(
+                $"the stream of copy '{copy.Name}' from {Agent} broke after offset {nextAllowed} ({e.StatusCode}; "
+                + "the data agent's log says why)", resumable: BrokeOnTheWay(e.StatusCode));
         }
         return received;
     }
@@ -113,16 +120,23 @@ internal sealed class MediaAgentClient(AgentChannels channels, Uri address, Time
         var data = block.Data.Span;
         if (block.Offset < nextAllowed || block.Offset + (ulong)data.Length > copy.DiskSize)
             throw new MediaAgentStreamException(
-                $"the media agent at {Address} sent a block of copy '{copy.Name}' at offset {block.Offset} "
+                $"{Agent} sent a block of copy '{copy.Name}' at offset {block.Offset} "
                 + $"({data.Length} bytes) out of order or beyond the disk's {copy.DiskSize} bytes");
         if (XxHash3.HashToUInt64(data) != block.Xxhash3)
             throw new MediaAgentStreamException(
-                $"the block of copy '{copy.Name}' at offset {block.Offset} ({data.Length} bytes) from the "
-                + $"media agent at {Address} failed its checksum: corrupted in transit");
+                $"the block of copy '{copy.Name}' at offset {block.Offset} ({data.Length} bytes) from "
+                + $"{Agent} failed its checksum: corrupted in transit");
     }
 
-    private RestoreRejectedException Unreachable(string why) =>
-        new(StatusCode.Unavailable, $"cannot reach the media agent at {Address}: {why}");
+    /// <summary>
+    /// Whatever answered (nothing, another server, a proxy), the caller learns only that the configured media agent
+    /// cannot be used; the operator reads the cause in the log.
+    /// </summary>
+    private RestoreRejectedException Unreachable(string why)
+    {
+        logger.LogWarning("{Agent} at {Url} cannot be used: {Why}", Agent, Agent.Url, why);
+        return new(StatusCode.Unavailable, $"{Agent} is unreachable (the data agent's log says why)");
+    }
 
     private static string Describe(RpcException e) =>
         PeerCertificateRejectedException.FindIn(e.Status.DebugException)?.Message

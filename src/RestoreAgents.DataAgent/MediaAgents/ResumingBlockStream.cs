@@ -66,7 +66,7 @@ internal sealed class ResumingBlockStream(
         var length = block.Data.Length;
         if (Received.Overlaps(block.Offset, length))
             throw new MediaAgentStreamException(
-                $"the media agent at {media.Address} sent a block of copy '{copy.Name}' at offset {block.Offset} "
+                $"{media.Agent} sent a block of copy '{copy.Name}' at offset {block.Offset} "
                 + $"({length} bytes) that had arrived before: a re-opened stream asks only for what is missing");
         return WriteAndRecordAsync(block, write, cancellationToken);
     }

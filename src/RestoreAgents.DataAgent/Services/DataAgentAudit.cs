@@ -11,8 +11,8 @@ internal sealed class DataAgentAudit(AuditLog audit) : AuditInterceptor(audit)
 {
     protected override string? Describe(string method, object request, object? response) => request switch
     {
-        StartRestoreRequest start => $"copy={start.CopyName} media-agent={start.MediaAgentUrl} "
-            + $"blob={start.Destination?.Container}/{start.Destination?.BlobName}"
+        StartRestoreRequest start => $"copy={start.CopyName} media-agent={start.MediaAgent} "
+            + $"destination={start.Target?.Destination} blob={start.Target?.Container}/{start.Target?.BlobName}"
             + (response is StartRestoreResponse started ? $" job={started.JobId}" : ""),
         CancelRestoreRequest cancel => $"job={cancel.JobId}",
         _ => null,

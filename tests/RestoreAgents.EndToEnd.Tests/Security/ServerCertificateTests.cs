@@ -1,5 +1,7 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using RestoreAgents.Cli;
+using RestoreAgents.DataAgent.Jobs;
 using RestoreAgents.MediaAgent;
 using RestoreAgents.Testing;
 
@@ -20,21 +22,29 @@ public sealed class ServerCertificateTests(AgentsFixture agents)
 
     [Theory]
     [MemberData(nameof(Impostors))]
-    public async Task DataAgent_RefusesAMediaAgentWithABadCertificate(string certificate, string why)
+    public async Task DataAgent_RefusesAMediaAgentWithABadCertificate_TellingTheCallerItsNameAndTheLogWhy(
+        string certificate, string why)
     {
         using var store = new TempDirectory("impostor-store");
         await using var impostor = MediaAgentHost.Build(["--urls", "https://127.0.0.1:0",
             $"--MediaAgent:StorePath={store.Path}", .. agents.Pki.MediaAgentSettings(), .. agents.Pki.TlsSettings(certificate)]);
         await impostor.StartAsync();
-        var request = new RestoreDriver(agents).Request("anything", "impostor.vhd", 1024 * 1024, 4 * 1024 * 1024);
-        request.MediaAgentUrl = impostor.Urls.Single();
-        using var channel = agents.DataAgentChannel();
+        // A data agent configured with the impostor as media agent "impostor"; its job log keeps the cause.
+        var log = new LogRecorder(typeof(RestoreJobRegistry).FullName!);
+        using var folder = new TempDirectory("impostor-data-agent");
+        await using var dataAgent = await agents.StartDataAgentAsync(folder.Combine("cache"),
+            builder => builder.Logging.AddProvider(log), "--DataAgent:PseudoDisk=direct",
+            $"--DataAgent:MediaAgents:impostor:Url={impostor.Urls.Single()}");
+        var request = new RestoreDriver(agents).Request("anything", "impostor.vhd", 1024 * 1024, 4 * 1024 * 1024,
+            mediaAgent: "impostor");
+        using var channel = agents.ChannelTo(dataAgent);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             new Protocol.V1.DataAgent.DataAgentClient(channel).StartRestoreAsync(request).ResponseAsync);
 
         Assert.True(error.StatusCode == StatusCode.Unavailable, error.ToString());
-        Assert.Contains(why, error.Status.Detail);
+        Assert.Equal("media agent 'impostor' is unreachable (the data agent's log says why)", error.Status.Detail);
+        Assert.Contains(log.Lines, line => line.Contains("media agent 'impostor'") && line.Contains(why));
     }
 
     [Theory]

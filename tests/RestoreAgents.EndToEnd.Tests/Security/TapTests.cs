@@ -27,57 +27,62 @@ public sealed class TapTests(AgentsFixture agents)
         await WriteCanaryDiskAsync(image, 4 * MiB);
         await new RestoreDriver(agents).BackupAsync(image, Copy);
 
-        // Control: the same restores through agents in plaintext development mode. The taps must see every secret
-        // there, or the empty list over mutual TLS below would prove nothing.
-        using (var folder = new TempDirectory("tap-plaintext"))
+        // Control: the same restores through agents in plaintext development mode. The taps must see the SAS
+        // signature and the disk data there, or the empty list over mutual TLS below would prove nothing. No key
+        // travels even there: the destination's key stays in the data agent's configuration.
+        await using (var media = MediaAgentHost.Build(["--urls", "http://127.0.0.1:0", "--Tls:AllowPlaintext=true",
+            $"--MediaAgent:StorePath={agents.StorePath}", .. agents.Pki.MediaAgentSettings()]))
         {
-            await using var media = MediaAgentHost.Build(["--urls", "http://127.0.0.1:0", "--Tls:AllowPlaintext=true",
-                $"--MediaAgent:StorePath={agents.StorePath}", .. agents.Pki.MediaAgentSettings()]);
             await media.StartAsync();
-            await using var data = await agents.StartDataAgentAsync(folder.Combine("cache"), "--urls", "http://127.0.0.1:0",
-                "--Tls:AllowPlaintext=true", $"--DataAgent:MountPath={folder.Combine("mount")}");
-            var clear = await RestoreThroughTapsAsync(new Uri(data.Urls.Single()), new Uri(media.Urls.Single()),
+            var clear = await RestoreThroughTapsAsync(new Uri(media.Urls.Single()), plaintext: true,
                 address => GrpcChannel.ForAddress(address));
             // (The decoded signature shows only when it needed no URL escaping, so it is not required here.)
-            Assert.Superset(new HashSet<string> { "account key", "connection string", "SAS signature as sent", "disk data",
-                "a piece of disk data" },
+            Assert.Superset(new HashSet<string> { "SAS signature as sent", "disk data", "a piece of disk data" },
                 clear.Leaks().ToHashSet());
+            Assert.DoesNotContain("account key", clear.Leaks());
+            Assert.DoesNotContain("connection string", clear.Leaks());
         }
 
-        var tls = await RestoreThroughTapsAsync(agents.DataAgentUrl, agents.MediaAgentUrl,
+        var tls = await RestoreThroughTapsAsync(agents.MediaAgentUrl, plaintext: false,
             address => agents.Pki.Channel(address, TestPki.Operator));
         Assert.Empty(tls.Leaks());
     }
 
     /// <summary>
-    /// Restores the copy twice through a tap on each hop, once with a connection string and once with a container
-    /// SAS URL, and returns what the taps carried.
+    /// Restores the copy twice through a tap on each hop, into the Azurite destination once with its configured key
+    /// and once with a container SAS URL, and returns what the taps carried. The data agent is one of its own, that
+    /// knows the tap before <paramref name="mediaAgent"/> as its media agent "tapped".
     /// </summary>
-    private async Task<Wiretap> RestoreThroughTapsAsync(Uri dataAgent, Uri mediaAgent, Func<Uri, GrpcChannel> channelTo)
+    private async Task<Wiretap> RestoreThroughTapsAsync(Uri mediaAgent, bool plaintext, Func<Uri, GrpcChannel> channelTo)
     {
-        await using var controllerTap = new TcpTap(new IPEndPoint(IPAddress.Loopback, dataAgent.Port));
         await using var agentsTap = new TcpTap(new IPEndPoint(IPAddress.Loopback, mediaAgent.Port));
+        using var folder = new TempDirectory("tap-data-agent");
+        string[] development = plaintext ? ["--urls", "http://127.0.0.1:0", "--Tls:AllowPlaintext=true"] : [];
+        await using var data = await agents.StartDataAgentAsync(folder.Combine("cache"), [.. development,
+            $"--DataAgent:MountPath={folder.Combine("mount")}",
+            $"--DataAgent:MediaAgents:tapped:Url={mediaAgent.Scheme}://127.0.0.1:{agentsTap.Port}"]);
+        var dataAgent = new Uri(data.Urls.Single());
+        await using var controllerTap = new TcpTap(new IPEndPoint(IPAddress.Loopback, dataAgent.Port));
         var sasUrl = AzuriteSas.ContainerSasUrl(agents.Azurite.BlobEndpoint, "restores",
             BlobContainerSasPermissions.Read | BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write
             | BlobContainerSasPermissions.Delete | BlobContainerSasPermissions.List);
 
         using var channel = channelTo(new Uri($"{dataAgent.Scheme}://127.0.0.1:{controllerTap.Port}"));
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
-        foreach (var (blob, key, sas) in new[] { ("tapped-key.vhd", agents.Azurite.ConnectionString, ""),
-                     ("tapped-sas.vhd", "", sasUrl) })
+        foreach (var (blob, sas) in new[] { ("tapped-key.vhd", ""), ("tapped-sas.vhd", sasUrl) })
         {
             var request = new StartRestoreRequest
             {
-                MediaAgentUrl = $"{mediaAgent.Scheme}://127.0.0.1:{agentsTap.Port}",
+                MediaAgent = "tapped",
                 CopyName = Copy,
-                Destination = new PageBlobDestination { Container = "restores", BlobName = blob },
+                Target = new RestoreTarget
+                {
+                    Destination = AgentsFixture.DestinationName, Container = "restores", BlobName = blob, SasUrl = sas,
+                },
                 PageSizeBytes = (uint)MiB,
                 CacheSizeBytes = 2 * (ulong)MiB,
                 Overwrite = true,
             };
-            // One credential or the other: they are a oneof, and setting one clears the other.
-            if (key.Length > 0) request.Destination.ConnectionString = key;
-            else request.Destination.ContainerSasUrl = sas;
             var job = (await client.StartRestoreAsync(request)).JobId;
             var result = await RestoreDriver.WatchAsync(client, job);
             Assert.True(result.State == RestoreState.Completed, result.Error);
