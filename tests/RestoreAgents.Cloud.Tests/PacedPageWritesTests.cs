@@ -72,7 +72,9 @@ public sealed class PacedPageWritesTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task AFifthOfPutPagesThrottledAtRandom_EveryPageLands()
     {
-        var (blob, direct) = await CreateAsync(16 * MiB, AzuriteAccount.QuickRetries());
+        var options = AzuriteAccount.QuickRetries();
+        options.ThrottleDeadline = TimeSpan.FromMinutes(1);   // a page may be refused twice, seconds apart
+        var (blob, direct) = await CreateAsync(16 * MiB, options);
         _proxy.Add(new CloudFaultRule
         {
             Fault = CloudFault.ServerBusy, Probability = 0.2, Seed = 9, RetryAfter = TimeSpan.FromMilliseconds(20),

@@ -31,13 +31,13 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
     {
         _proxy = await CloudFaultProxy.StartAsync(agents.Azurite.BlobEndpoint);
         // Two retries (the fixture's), with short back-offs: a fault that outlasts them fails the job in a second;
-        // throttling is retried for 2 s, and a call unanswered for 2 s is given up and tried again.
+        // throttling is retried for 10 s, and a call unanswered for 5 s is given up and tried again.
         // Its destination "through-proxy" is Azurite's account by key, at the proxy's address.
         var destination = $"--DataAgent:Destinations:{ThroughProxy}";
         _dataAgent = await agents.StartDataAgentAsync(_folder.Combine("cache"),
             $"--DataAgent:MountPath={_folder.Combine("mount")}", "--DataAgent:Cloud:RetryDelay=00:00:00.05",
-            "--DataAgent:Cloud:MaxRetryDelay=00:00:00.2", "--DataAgent:Cloud:ThrottleDeadline=00:00:02",
-            "--DataAgent:Cloud:NetworkTimeout=00:00:02", $"{destination}:BlobEndpoint={_proxy.BlobEndpoint}",
+            "--DataAgent:Cloud:MaxRetryDelay=00:00:00.2", "--DataAgent:Cloud:ThrottleDeadline=00:00:10",
+            "--DataAgent:Cloud:NetworkTimeout=00:00:05", $"{destination}:BlobEndpoint={_proxy.BlobEndpoint}",
             $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
             $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
     }
@@ -157,7 +157,7 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
 
         var puts = await AssertFailedAtTheFaultyPageAsync(result, name,
             "the storage service refused it as throttling (503 ServerBusy)", image);
-        Assert.Contains("throttle deadline of 00:00:02", result.Error);
+        Assert.Contains("throttle deadline of 00:00:10", result.Error);
         Assert.True(puts.Count(p => p.Offset == Faulty) > 3, "throttling was given up after the 2 retries");
     }
 
