@@ -12,9 +12,12 @@ internal static class CacheHealth
         try
         {
             Directory.CreateDirectory(path);
-            var probe = Path.Combine(path, ".health");
-            File.WriteAllBytes(probe, [1]);
-            File.Delete(probe);
+            // A fresh name, created exclusively (O_EXCL never follows a symlink) and gone on close: a link planted
+            // in the folder cannot turn the probe into a write through it.
+            var probe = Path.Combine(path, $".health-{Guid.NewGuid():N}");
+            using (var file = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1,
+                       FileOptions.DeleteOnClose))
+                file.WriteByte(1);
             return HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

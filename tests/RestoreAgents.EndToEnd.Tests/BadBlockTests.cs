@@ -17,6 +17,7 @@ public sealed class BadBlockTests(AgentsFixture agents) : IAsyncLifetime
     private const int DiskSize = 4 * MiB;
     private const int Bad = 2 * MiB;
     private const string Scripted = "scripted";
+    private const ulong WrappingOffset = ulong.MaxValue - 1023;
     private readonly RestoreDriver _driver = new(agents);
     private readonly TempDirectory _folder = new("bad-blocks");
     private ScriptedMediaAgent _media = null!;
@@ -43,6 +44,8 @@ public sealed class BadBlockTests(AgentsFixture agents) : IAsyncLifetime
         { "wrong-checksum", $"the block of copy 'wrong-checksum' at offset {Bad} (65536 bytes)", "failed its checksum" },
         { "out-of-order", $"a block of copy 'out-of-order' at offset {Bad - MiB} (65536 bytes)", "out of order" },
         { "past-the-end", $"a block of copy 'past-the-end' at offset {DiskSize} (65536 bytes)", $"beyond the disk's {DiskSize} bytes" },
+        // An offset whose sum with the length wraps past ulong.MaxValue to inside the disk.
+        { "wraps-around", $"a block of copy 'wraps-around' at offset {WrappingOffset} (65536 bytes)", $"beyond the disk's {DiskSize} bytes" },
     };
 
     [Theory]
@@ -57,6 +60,7 @@ public sealed class BadBlockTests(AgentsFixture agents) : IAsyncLifetime
             // The bytes changed on the way: the checksum is of what was sent, not of what arrives.
             "wrong-checksum" => WithChecksumOf(disk.AsSpan(Bad, 64 * 1024), Reversed(disk.AsSpan(Bad, 64 * 1024))),
             "out-of-order" => ScriptedMediaAgent.Piece(Bad - MiB, Reversed(disk.AsSpan(Bad, 64 * 1024))),
+            "wraps-around" => AtOffset(ScriptedMediaAgent.Piece(0, disk.AsSpan(Bad, 64 * 1024)), WrappingOffset),
             _ => ScriptedMediaAgent.Piece(DiskSize, Reversed(disk.AsSpan(Bad, 64 * 1024))),
         };
         blocks.Add(bad);
@@ -88,6 +92,12 @@ public sealed class BadBlockTests(AgentsFixture agents) : IAsyncLifetime
     {
         var block = ScriptedMediaAgent.Piece(Bad, sent);
         block.Data = Google.Protobuf.ByteString.CopyFrom(arrived);
+        return block;
+    }
+
+    private static Block AtOffset(Block block, ulong offset)
+    {
+        block.Offset = offset;
         return block;
     }
 }

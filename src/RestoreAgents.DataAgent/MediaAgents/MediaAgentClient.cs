@@ -118,7 +118,9 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
     private void Check(CopyDescription copy, Block block, ulong nextAllowed)
     {
         var data = block.Data.Span;
-        if (block.Offset < nextAllowed || block.Offset + (ulong)data.Length > copy.DiskSize)
+        // Offset and length compared against the disk apart: their sum could wrap past ulong.MaxValue.
+        if (block.Offset < nextAllowed || (ulong)data.Length > copy.DiskSize
+            || block.Offset > copy.DiskSize - (ulong)data.Length)
             throw new MediaAgentStreamException(
                 $"{Agent} sent a block of copy '{copy.Name}' at offset {block.Offset} "
                 + $"({data.Length} bytes) out of order or beyond the disk's {copy.DiskSize} bytes");
