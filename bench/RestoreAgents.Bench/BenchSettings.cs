@@ -17,6 +17,9 @@ public sealed record BenchSettings
     /// <summary>Put Page calls in flight: the data agent's default, used by every contender alike.</summary>
     public int UploadParallelism { get; init; } = 8;
 
+    /// <summary>e2e-throttled's stand-in: Put Page bytes per second per blob (issue 9's 20 MiB/s by default).</summary>
+    public int ThrottleMibPerSecond { get; init; } = 20;
+
     /// <summary>Contender names to run; all of them by default.</summary>
     public IReadOnlyList<string> Contenders { get; init; } = [];
 
@@ -39,8 +42,10 @@ public sealed record BenchSettings
           --repetitions N          timed runs of each contender, default 5
           --cache-mib N            page cache of the data agent and of the pseudo-disk runs, default 64
           --upload-parallelism N   Put Page calls in flight, for every contender, default 8
-          --contenders A,B         run only these: ceiling, e2e-direct, e2e-fuse, e2e-fuse-otlp, two-phase,
-                                   pseudo-disk-direct, pseudo-disk-fuse (default: all)
+          --contenders A,B         run only these: ceiling, e2e-direct, e2e-fuse, e2e-fuse-otlp, e2e-throttled,
+                                   two-phase, pseudo-disk-direct, pseudo-disk-fuse (default: all)
+          --throttle-mib N         e2e-throttled's stand-in takes N MiB/s of Put Pages per blob (and 4
+                                   in flight), default 20; pick one the machine exceeds unthrottled
           --quiet-load X           first wait up to 3 minutes for the 1-minute load average to fall
                                    below X, default 3
           --output FILE            the Markdown report, default bench/RESULTS.md
@@ -63,6 +68,7 @@ public sealed record BenchSettings
                 {
                     Contenders = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 },
+                "--throttle-mib" => settings with { ThrottleMibPerSecond = Positive(args[i], Value()) },
                 "--quiet-load" => settings with { QuietLoad = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--output" => settings with { Output = Value() },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),

@@ -1,7 +1,7 @@
 namespace RestoreAgents.Caching;
 
 /// <summary>The half-open range [Start, End).</summary>
-internal readonly record struct LongRange(long Start, long End)
+public readonly record struct LongRange(long Start, long End)
 {
     public long Length => End - Start;
 }

@@ -5,9 +5,10 @@ namespace RestoreAgents.Caching;
 /// <summary>
 /// A set of half-open ranges kept sorted and merged (touching ranges join), so "is this page full?" is one
 /// binary search. Used for the bytes of a page, the zero ranges of a disk, and sets of page numbers.
-/// Not thread-safe: the page cache guards every instance with its lock.
+/// Also what a restore job has received of its copy (a shape a job journal can keep). Not thread-safe: its owner
+/// guards it (the page cache with its lock).
 /// </summary>
-internal sealed class RangeSet
+public sealed class RangeSet
 {
     private readonly List<LongRange> _ranges = [];
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Azure;
-using Azure.Core.Pipeline;
 using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
@@ -12,26 +11,31 @@ namespace RestoreAgents.Cloud;
 /// The page blob of a restore. Writes are whole 512-byte pages, at most 4 MiB a call, each
 /// sent with its MD5 so the service rejects a page that changed on the way. Failures surface as
 /// <see cref="CloudDestinationException"/>s that name the blob and, for page I/O, the offset.
-/// Handed out by <see cref="PageBlobContainer"/>; the rules it checks are <see cref="PageBlobRules"/>.
+/// Handed out by <see cref="PageBlobContainer"/>; the rules it checks are <see cref="PageBlobRules"/>. Page writes and
+/// clears go through the blob's <see cref="PutPagePacer"/> and are retried by it (<see cref="PacedPageWrites"/>), not
+/// by the SDK.
 /// </summary>
 public sealed class AzurePageBlob : IPageBlob
 {
     private readonly PageBlobClient _client;
     private readonly BlobLocation _location;
     private readonly CloudErrors _errors;
-    private readonly TimeProvider _time;
-    private readonly Dictionary<string, object?> _callProperties;
+    private readonly PutPagePacer _pacer;
+    private readonly PacedPageWrites _pagedWrites;
 
     internal AzurePageBlob(PageBlobClient client, long size, BlobLocation location, CloudErrors errors,
-        TimeProvider time)
+        CloudOptions options)
     {
-        _time = time;
         _client = client;
         _location = location;
         _errors = errors;
         Size = size;
-        _callProperties = new() { [PutPageTimes.MessageProperty] = PutPages };
+        _pacer = new PutPagePacer(options.Time);
+        _pagedWrites = new PacedPageWrites(_pacer, PutPages, options, errors, options.Time);
     }
+
+    /// <summary>How this blob's page writes are paced now: calls let into flight, send rate, throttling answers.</summary>
+    public PutPagePacing Pacing => _pacer.Snapshot();
 
     /// <summary>How long this blob's page writes and clears took, and how much of that went to throttling.</summary>
     public PutPageTimes PutPages { get; } = new();
@@ -141,33 +145,28 @@ public sealed class AzurePageBlob : IPageBlob
         }
     }
 
-    private async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        // Transactional MD5, computed once here from the caller's bytes (Azurite refuses the SDK's CRC64 mode).
+        var md5 = MD5.HashData(data.Span);
+        return _pagedWrites.RunAsync(offset, data.Length, $"write {data.Length} bytes at offset {offset} to",
+            token => PutPagesOnceAsync(offset, data, md5, token), cancellationToken);
+    }
+
+    private async ValueTask PutPagesOnceAsync(long offset, ReadOnlyMemory<byte> data, byte[] md5,
+        CancellationToken cancellationToken)
     {
         var options = new PageBlobUploadPagesOptions
         {
             TransferValidation = new UploadTransferValidationOptions
             {
-                // Transactional MD5, computed here from the caller's bytes (Azurite refuses the SDK's CRC64 mode).
                 ChecksumAlgorithm = StorageChecksumAlgorithm.MD5,
-                PrecalculatedChecksum = MD5.HashData(data.Span),
+                PrecalculatedChecksum = md5,
             },
         };
-        // BinaryData wraps the memory without copying; the stream is seekable, so a retry can rewind it.
+        // BinaryData wraps the memory without copying.
         using var content = new BinaryData(data).ToStream();
-        var started = _time.GetTimestamp();
-        try
-        {
-            using (HttpPipeline.CreateHttpMessagePropertiesScope(_callProperties))
-                await _client.UploadPagesAsync(content, offset, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
-        {
-            throw _errors.Translate(e, $"write {data.Length} bytes at offset {offset} to", offset);
-        }
-        finally
-        {
-            PutPages.AddCall(_time.GetElapsedTime(started));
-        }
+        await _client.UploadPagesAsync(content, offset, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One body for both reads: <paramref name="async"/> false makes only the SDK's synchronous calls.</summary>
@@ -190,22 +189,8 @@ public sealed class AzurePageBlob : IPageBlob
         }
     }
 
-    private async ValueTask ClearAsync(long offset, long length, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        try
-        {
-            using (HttpPipeline.CreateHttpMessagePropertiesScope(_callProperties))
-                await _client.ClearPagesAsync(new HttpRange(offset, length), cancellationToken: cancellationToken)
-                    .ConfigureAwait(false);
-        }
-        catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
-        {
-            throw _errors.Translate(e, $"clear {length} bytes at offset {offset} of", offset);
-        }
-        finally
-        {
-            PutPages.AddCall(_time.GetElapsedTime(started));
-        }
-    }
+    private ValueTask ClearAsync(long offset, long length, CancellationToken cancellationToken) =>
+        _pagedWrites.RunAsync(offset, 0, $"clear {length} bytes at offset {offset} of",
+            async token => await _client.ClearPagesAsync(new HttpRange(offset, length), cancellationToken: token)
+                .ConfigureAwait(false), cancellationToken);
 }

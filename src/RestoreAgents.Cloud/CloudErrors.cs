@@ -58,6 +58,19 @@ internal sealed class CloudErrors(BlobLocation location, CloudOptions options)
             : Create(CloudFailure.Other, action, offset, $"{last.GetType().Name}: {last.Message}", last);
     }
 
+    /// <summary>A page the service kept refusing as throttling for the whole <see cref="CloudOptions.ThrottleDeadline"/>.</summary>
+    public CloudDestinationException ThrottledTooLong(Exception last, string action, long offset, TimeSpan refusedFor,
+        int refusals)
+    {
+        var answer = last as RequestFailedException;
+        var said = answer is null ? "throttled" : answer.ErrorCode is null ? $"{answer.Status}" : $"{answer.Status} {answer.ErrorCode}";
+        return new CloudDestinationException(Message(action,
+                $"the storage service refused it as throttling ({said}) {refusals} times over {refusedFor.TotalSeconds:0.#} s, "
+                + $"past its throttle deadline of {options.ThrottleDeadline}; try again later"),
+            CloudFailure.ServiceBusy, location.AccountEndpoint, location.Container, location.BlobName, offset,
+            answer?.Status ?? 0, answer?.ErrorCode, answer?.GetRawResponse()?.Headers.RequestId);
+    }
+
     private CloudDestinationException FromAnswer(RequestFailedException answer, string action, long? offset,
         bool createdIfNoneMatch, string sasPermissions)
     {

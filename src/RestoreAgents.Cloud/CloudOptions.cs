@@ -5,8 +5,8 @@ using Azure.Storage.Blobs;
 namespace RestoreAgents.Cloud;
 
 /// <summary>
-/// Retries and timeouts of every call to the storage account (the SDK's exponential back-off). Bound from
-/// configuration by the data agent ("DataAgent:Cloud").
+/// Retries and timeouts of every call to the storage account (the SDK's exponential back-off), and how long a
+/// throttled page write is retried, paced. Bound from configuration by the data agent ("DataAgent:Cloud").
 /// </summary>
 public sealed class CloudOptions
 {
@@ -28,7 +28,13 @@ public sealed class CloudOptions
     /// <summary>The host's storage instruments (throttling answers); none unless <see cref="MeasureWith"/> gave them.</summary>
     internal CloudMetrics? Metrics { get; private set; }
 
-    /// <summary>Clock of the throttling times; the system clock unless a test says otherwise.</summary>
+    /// <summary>
+    /// How long one page write may keep being refused as throttling (503, 500 OperationTimedOut, 429) before the
+    /// restore fails: until then it is retried, paced (see <see cref="AzurePageBlob.Pacing"/>).
+    /// </summary>
+    public TimeSpan ThrottleDeadline { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Clock of the pacing and the back-offs of page writes; the system clock unless a test says otherwise.</summary>
     internal TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <summary>Last say over the SDK client options: tests add an HTTP pipeline policy here.</summary>
@@ -54,6 +60,8 @@ public sealed class CloudOptions
                 $"cloud setting MaxRetryDelay ({MaxRetryDelay}) is shorter than RetryDelay ({RetryDelay})");
         if (NetworkTimeout <= TimeSpan.Zero)
             throw new ArgumentException($"cloud setting NetworkTimeout is {NetworkTimeout}; it must be positive");
+        if (ThrottleDeadline <= TimeSpan.Zero)
+            throw new ArgumentException($"cloud setting ThrottleDeadline is {ThrottleDeadline}; it must be positive");
     }
 
     internal BlobClientOptions ToClientOptions()
@@ -70,7 +78,10 @@ public sealed class CloudOptions
             },
             Diagnostics = { ApplicationId = "RestoreAgents" },
         };
-        options.AddPolicy(new ThrottleWatchPolicy(Metrics, Time), HttpPipelinePosition.PerRetry);
+        // The same back-off as Retry says, but page writes are left to their blob's pacer (PacedPageWrites).
+        options.RetryPolicy = new PacedWritesRetryPolicy(MaxRetries,
+            DelayStrategy.CreateExponentialDelayStrategy(RetryDelay, MaxRetryDelay));
+        if (Metrics is not null) options.AddPolicy(new ThrottleWatchPolicy(Metrics), HttpPipelinePosition.PerRetry);
         ConfigureClient?.Invoke(options);
         return options;
     }

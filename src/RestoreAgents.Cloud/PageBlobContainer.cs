@@ -148,7 +148,7 @@ public sealed class PageBlobContainer
         {
             throw CloudTelemetry.Fail(activity, errors.Translate(e, $"create a {size}-byte", createdIfNoneMatch: !overwrite));
         }
-        return new AzurePageBlob(blob, size, location, errors, _options.Time);
+        return new AzurePageBlob(blob, size, location, errors, _options);
     }
 
     /// <summary>Opens a page blob that exists; its size is the blob's current length.</summary>
@@ -175,7 +175,7 @@ public sealed class PageBlobContainer
                 $"Could not open {location}: it is a {properties.BlobType.ToString().ToLowerInvariant()} blob, "
                 + "not a page blob.", CloudFailure.NotAPageBlob, location.AccountEndpoint, location.Container,
                 location.BlobName));
-        return new AzurePageBlob(blob, properties.ContentLength, location, errors, _options.Time);
+        return new AzurePageBlob(blob, properties.ContentLength, location, errors, _options);
     }
 
     /// <summary>Deletes the page blob (with any snapshots); a blob already gone counts as deleted.</summary>

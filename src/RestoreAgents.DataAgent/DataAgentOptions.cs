@@ -86,6 +86,12 @@ public sealed class DataAgentOptions
     public AgentChannelOptions MediaAgentChannels { get; set; } = new()
     {
         ConnectTimeout = TimeSpan.FromSeconds(15),
+        // A media agent that died without closing its connection is found within seconds, and its stream re-opened.
+        KeepAlivePingDelay = TimeSpan.FromSeconds(5),
+        KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
         MaxReceiveMessageSize = 1024 * 1024,
     };
+
+    /// <summary>How a broken block stream is re-opened for what is missing: idle timeout, back-off, deadline.</summary>
+    public MediaAgentStreamOptions MediaAgentStream { get; set; } = new();
 }

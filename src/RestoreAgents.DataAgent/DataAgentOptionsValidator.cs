@@ -30,6 +30,7 @@ internal sealed class DataAgentOptionsValidator(Func<string, string?> environmen
                 + $"DataAgent:PageSizeBytes ({options.PageSizeBytes})");
         Nested("DataAgent:Cloud", options.Cloud.Validate, failures);
         Nested("DataAgent:MediaAgentChannels", options.MediaAgentChannels.Validate, failures);
+        Nested("DataAgent:MediaAgentStream", options.MediaAgentStream.Validate, failures);
         if (options.PseudoDisk == PseudoDiskMode.Fuse && string.IsNullOrWhiteSpace(options.MountPath))
             failures.Add("DataAgent:MountPath is required when DataAgent:PseudoDisk is fuse");
         if (options.MediaAgentTimeout <= TimeSpan.Zero)

@@ -43,12 +43,13 @@ internal sealed class AzuriteAccount(AzuriteFixture azurite)
 
     public static string SignatureOf(string sasUrl) => AzuriteSas.SignatureOf(sasUrl);
 
-    /// <summary>Retries short enough that a test of a failing endpoint ends at once.</summary>
+    /// <summary>Retries (and a throttle deadline) short enough that a test of a failing endpoint ends at once.</summary>
     public static CloudOptions QuickRetries(int maxRetries = 2) => new()
     {
         MaxRetries = maxRetries,
         RetryDelay = TimeSpan.FromMilliseconds(10),
         MaxRetryDelay = TimeSpan.FromMilliseconds(40),
         NetworkTimeout = TimeSpan.FromSeconds(20),
+        ThrottleDeadline = TimeSpan.FromSeconds(1),
     };
 }

@@ -100,14 +100,14 @@ public sealed class CloudFaultProxyTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task APersistentRule_OutlastsTheRetries_AndTheClientFailsNamingTheOffset()
     {
         var (blob, _) = await CreateAsync(AzuriteAccount.QuickRetries(maxRetries: 2));
-        _proxy.Add(new CloudFaultRule { Fault = CloudFault.ServerBusy, FromOffset = MiB, ToOffset = MiB + 1 });
+        _proxy.Add(new CloudFaultRule { Fault = CloudFault.DropConnection, FromOffset = MiB, ToOffset = MiB + 1 });
 
         var e = await Assert.ThrowsAsync<CloudDestinationException>(
             () => blob.WritePagesAsync(MiB, TestBytes.NonZero(512, seed: 1)).AsTask());
 
-        Assert.Equal(CloudFailure.ServiceBusy, e.Failure);
+        Assert.Equal(CloudFailure.Unreachable, e.Failure);
         Assert.Contains("at offset 1048576", e.Message);
-        Assert.Equal(3, PutPages.Count(p => p.Status == 503));
+        Assert.Equal(3, PutPages.Count(p => p.Fault == CloudFault.DropConnection));
     }
 
     [Fact]
@@ -174,7 +174,9 @@ public sealed class CloudFaultProxyTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Pacing_RefusesAPutPageBeyondTheBlobsInFlightLimit()
     {
-        var (blob, _) = await CreateAsync(AzuriteAccount.QuickRetries(maxRetries: 20));
+        var options = AzuriteAccount.QuickRetries(maxRetries: 20);
+        options.ThrottleDeadline = TimeSpan.FromMinutes(1);
+        var (blob, _) = await CreateAsync(options);
         // The first Put Page stalls for a while in flight, so the second finds the one slot taken.
         _proxy.Add(new CloudFaultRule { Fault = CloudFault.Stall, Times = 1, StallFor = TimeSpan.FromSeconds(1) });
         _proxy.Pace(new BlobPacing { MaxInFlight = 1, RetryAfter = TimeSpan.FromMilliseconds(50) });

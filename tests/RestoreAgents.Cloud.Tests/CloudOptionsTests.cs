@@ -14,6 +14,21 @@ public sealed class CloudOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(0.5), options.RetryDelay);
         Assert.Equal(TimeSpan.FromSeconds(30), options.MaxRetryDelay);
         Assert.Equal(TimeSpan.FromSeconds(100), options.NetworkTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(30), options.ThrottleDeadline);
+    }
+
+    [Fact]
+    public void ToClientOptions_LeavesPageWritesToTheBlobsPacer()
+    {
+        Assert.IsType<PacedWritesRetryPolicy>(new CloudOptions().ToClientOptions().RetryPolicy);
+    }
+
+    [Fact]
+    public void Validate_NamesAThrottleDeadlineThatIsNotPositive()
+    {
+        var e = Assert.Throws<ArgumentException>(new CloudOptions { ThrottleDeadline = TimeSpan.Zero }.Validate);
+
+        Assert.Contains("ThrottleDeadline", e.Message);
     }
 
     [Fact]

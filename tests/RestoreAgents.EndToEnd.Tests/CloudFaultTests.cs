@@ -8,9 +8,11 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>
-/// The cloud falters mid-restore (a <see cref="CloudFaultProxy"/> before Azurite): a Put Page that is throttled or
-/// dropped once is retried and the restore completes; one that fails every try fails the job naming the blob and
-/// the offset, and every page put before it stays in the blob as the source has it.
+/// The cloud falters mid-restore (a <see cref="CloudFaultProxy"/> before Azurite): a Put Page that is throttled,
+/// dropped, stalled or damaged once is retried and the restore completes; a fifth throttled at random, or a blob's
+/// byte rate and in-flight limit, are ridden, paced, to the end; one that fails every try fails the job naming the
+/// blob and the offset (a 403 at once, throttling only at the throttle deadline), and every page put before it stays
+/// in the blob as the source has it.
 /// </summary>
 [Requires(RealPart.Azurite, RealPart.Fuse)]
 [Collection(AgentsCollection.Name)]
@@ -28,12 +30,14 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _proxy = await CloudFaultProxy.StartAsync(agents.Azurite.BlobEndpoint);
-        // Two retries (the fixture's), with short back-offs: a fault that outlasts them fails the job in a second.
+        // Two retries (the fixture's), with short back-offs: a fault that outlasts them fails the job in a second;
+        // throttling is retried for 10 s, and a call unanswered for 5 s is given up and tried again.
         // Its destination "through-proxy" is Azurite's account by key, at the proxy's address.
         var destination = $"--DataAgent:Destinations:{ThroughProxy}";
         _dataAgent = await agents.StartDataAgentAsync(_folder.Combine("cache"),
             $"--DataAgent:MountPath={_folder.Combine("mount")}", "--DataAgent:Cloud:RetryDelay=00:00:00.05",
-            "--DataAgent:Cloud:MaxRetryDelay=00:00:00.2", $"{destination}:BlobEndpoint={_proxy.BlobEndpoint}",
+            "--DataAgent:Cloud:MaxRetryDelay=00:00:00.2", "--DataAgent:Cloud:ThrottleDeadline=00:00:10",
+            "--DataAgent:Cloud:NetworkTimeout=00:00:05", $"{destination}:BlobEndpoint={_proxy.BlobEndpoint}",
             $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
             $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
     }
@@ -49,6 +53,8 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
     [InlineData(CloudFault.ServerBusy)]
     [InlineData(CloudFault.DropConnection)]
     [InlineData(CloudFault.DropAnswer)]
+    [InlineData(CloudFault.Stall)]
+    [InlineData(CloudFault.FlipBit)]
     public async Task Restore_PutPageFailingOnce_IsRetried_AndTheRestoreCompletes(CloudFault fault)
     {
         var name = $"once-{fault}".ToLowerInvariant();
@@ -68,11 +74,59 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
             await _driver.DownloadAsync($"{name}.vhd")))[..DiskSize]);
     }
 
+    [Fact]
+    public async Task Restore_WithAFifthOfPutPagesThrottledAtRandom_Completes_AndTheBlobIsTheImage()
+    {
+        const string name = "random-busy";
+        var image = await BackUpAsync(name);
+        var rule = _proxy.Add(new CloudFaultRule
+        {
+            Fault = CloudFault.ServerBusy, Blob = $"{name}.vhd", Probability = 0.2, Seed = 3,
+            RetryAfter = TimeSpan.FromMilliseconds(50),
+        });
+
+        var result = await RestoreAsync(name);
+
+        Assert.True(result.State == RestoreState.Completed, result.Error);
+        Assert.True(result.Verified);
+        Assert.True(rule.Applied > 0, "no Put Page was throttled: the test proves nothing");
+        Assert.Equal((ulong)rule.Applied, result.CloudPacing.ThrottledCalls);
+        Assert.Equal(await File.ReadAllBytesAsync(image), (await File.ReadAllBytesAsync(
+            await _driver.DownloadAsync($"{name}.vhd")))[..DiskSize]);
+    }
+
+    [Fact]
+    public async Task Restore_ThroughABlobsByteRateAndInFlightLimit_IsPaced_AndCompletes_ShowingThePacing()
+    {
+        const string name = "paced";
+        var image = await BackUpAsync(name);
+        _proxy.Pace(new BlobPacing { BytesPerSecond = 4 * MiB, MaxInFlight = 2, RetryAfter = TimeSpan.FromMilliseconds(200) });
+        try
+        {
+            var result = await RestoreAsync(name, cacheSize: 8 * MiB);
+
+            Assert.True(result.State == RestoreState.Completed, result.Error);
+            Assert.True(result.Verified);
+            var refused = _proxy.Requests.Count(r => r.Blob == $"{name}.vhd" && r.Status == 503);
+            Assert.True(refused > 0, "the stand-in refused nothing: the test proves nothing");
+            var pacing = result.CloudPacing;
+            Assert.Equal((ulong)refused, pacing.ThrottledCalls);
+            Assert.Equal(8u, pacing.UploadParallelism);
+            Assert.True(pacing.BytesPerSecondLimit > 0, "the pacer never held the job to a rate");
+            Assert.Equal(await File.ReadAllBytesAsync(image), (await File.ReadAllBytesAsync(
+                await _driver.DownloadAsync($"{name}.vhd")))[..DiskSize]);
+        }
+        finally
+        {
+            _proxy.Pace(null);
+        }
+    }
+
     [Theory]
-    [InlineData(CloudFault.ServerBusy, "the storage service is busy or failing (503 ServerBusy), still after 2 retries")]
-    [InlineData(CloudFault.DropConnection, "the account endpoint could not be reached")]
+    [InlineData(CloudFault.DropConnection, "the account endpoint could not be reached", 3)]       // a try, 2 retries
+    [InlineData(CloudFault.Refuse, "access was denied (403 AuthorizationFailure)", 1)]            // at once
     public async Task Restore_PutPageFailingEveryTry_FailsNamingTheBlobAndOffset_AndKeepsThePagesPutBefore(
-        CloudFault fault, string cause)
+        CloudFault fault, string cause, int tries)
     {
         var name = $"always-{fault}".ToLowerInvariant();
         var image = await BackUpAsync(name);
@@ -84,18 +138,45 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
 
         var result = await RestoreAsync(name);
 
+        var puts = await AssertFailedAtTheFaultyPageAsync(result, name, cause, image);
+        Assert.Equal(tries, puts.Count(p => p.Offset == Faulty));
+    }
+
+    [Fact]
+    public async Task Restore_PutPageThrottledEveryTry_IsRetriedPastTheRetries_ThenFailsAtTheThrottleDeadline()
+    {
+        const string name = "always-throttled";
+        var image = await BackUpAsync(name);
+        _proxy.Add(new CloudFaultRule
+        {
+            Fault = CloudFault.ServerBusy, Blob = $"{name}.vhd", FromOffset = Faulty, ToOffset = Faulty + 1,
+            RetryAfter = TimeSpan.FromMilliseconds(100),
+        });
+
+        var result = await RestoreAsync(name);
+
+        var puts = await AssertFailedAtTheFaultyPageAsync(result, name,
+            "the storage service refused it as throttling (503 ServerBusy)", image);
+        Assert.Contains("throttle deadline of 00:00:10", result.Error);
+        Assert.True(puts.Count(p => p.Offset == Faulty) > 3, "throttling was given up after the 2 retries");
+    }
+
+    /// <summary>Failed naming the blob, the offset and the cause; the pages put before it hold the image's bytes.</summary>
+    private async Task<List<CloudRequest>> AssertFailedAtTheFaultyPageAsync(RestoreProgress result, string name,
+        string cause, string image)
+    {
         Assert.Equal(RestoreState.Failed, result.State);
         Assert.Contains($"uploading the page at offset {Faulty} to '{_proxy.BlobEndpoint}/restores/{name}.vhd' failed",
             result.Error);
         Assert.Contains($"page blob '{name}.vhd' in container 'restores'", result.Error);
         Assert.Contains(cause, result.Error);
         var puts = _proxy.Requests.Where(r => r.Kind == CloudRequestKind.PutPage && r.Blob == $"{name}.vhd").ToList();
-        Assert.Equal(3, puts.Count(p => p.Offset == Faulty));   // the try and the two retries
         Assert.DoesNotContain(puts, p => p.Offset == Faulty && p.Succeeded);
         // With two slots of cache, the page at 5 MiB was in the cache only once the pages up to 4 MiB were put.
         var put = puts.Where(p => p.Succeeded).Select(p => p.Offset!.Value).ToHashSet();
         Assert.Superset(new HashSet<long> { 0, MiB, 2 * MiB, 3 * MiB }, put);
         await AssertBlobHoldsExactlyAsync($"{name}.vhd", put, await File.ReadAllBytesAsync(image));
+        return puts;
     }
 
     private async Task<string> BackUpAsync(string name)
@@ -106,9 +187,8 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
         return image;
     }
 
-    private Task<RestoreProgress> RestoreAsync(string name) => _driver.RestoreAsync(
-        _driver.Request(name, $"{name}.vhd", pageSize: MiB, cacheSize: 2 * MiB,
-            destination: ThroughProxy),
+    private Task<RestoreProgress> RestoreAsync(string name, ulong cacheSize = 2 * MiB) => _driver.RestoreAsync(
+        _driver.Request(name, $"{name}.vhd", pageSize: MiB, cacheSize: cacheSize, destination: ThroughProxy),
         new Uri(_dataAgent.Urls.Single()));
 
     /// <summary>Asks Azurite itself (not through the proxy): its page ranges are the pages put, with the source's bytes.</summary>

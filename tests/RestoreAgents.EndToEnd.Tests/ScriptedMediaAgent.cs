@@ -19,8 +19,8 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// A media agent on Kestrel (HTTP/2 over TLS on a free loopback port, presenting the test PKI's media agent
 /// certificate, so the data agent dials it as a real one; it asks for no client certificate) that streams exactly
 /// the blocks a test scripts, to show what the data agent's client does with what a real media agent never sends:
-/// a block whose checksum is wrong, a block out of order or past the disk. A fake on purpose: the data agent is
-/// what is under test.
+/// a block whose checksum is wrong, a block out of order or past the disk; or a stream that goes silent mid-way
+/// while the agent stays up. A fake on purpose: the data agent is what is under test.
 /// </summary>
 internal sealed class ScriptedMediaAgent : IAsyncDisposable
 {
@@ -73,6 +73,20 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
         _copies[name] = (copy, blocks);
     }
 
+    /// <summary>
+    /// Serves <paramref name="name"/> truthfully, except that its first stream goes silent after
+    /// <paramref name="blocksBeforeSilence"/> pieces and stays open; later streams send the pieces in the ranges asked.
+    /// </summary>
+    public void ServeGoingSilent(string name, byte[] disk, int blocksBeforeSilence)
+    {
+        Serve(name, disk, Pieces(disk));
+        _copies.SilentAfter[name] = blocksBeforeSilence;
+    }
+
+    /// <summary>The ranges of every StreamBlocks call for <paramref name="name"/> so far (empty: the whole copy).</summary>
+    public IReadOnlyList<IReadOnlyList<Extent>> RangesAsked(string name) =>
+        _copies.Asked.TryGetValue(name, out var asked) ? [.. asked] : [];
+
     /// <summary>The disk's bytes as a real media agent sends them: 64 KiB pieces in order, each with its checksum.</summary>
     public static List<Block> Pieces(byte[] disk, int pieceSize = 64 * 1024)
     {
@@ -95,7 +109,12 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
         _certificate.Dispose();
     }
 
-    private sealed class Copies : ConcurrentDictionary<string, (CopyDescription Copy, IReadOnlyList<Block> Blocks)>;
+    private sealed class Copies : ConcurrentDictionary<string, (CopyDescription Copy, IReadOnlyList<Block> Blocks)>
+    {
+        public ConcurrentDictionary<string, int> SilentAfter { get; } = new();
+
+        public ConcurrentDictionary<string, ConcurrentQueue<IReadOnlyList<Extent>>> Asked { get; } = new();
+    }
 
     private sealed class Service(Copies copies) : Protocol.V1.MediaAgent.MediaAgentBase
     {
@@ -105,9 +124,18 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
         public override async Task StreamBlocks(StreamBlocksRequest request, IServerStreamWriter<Block> responseStream,
             ServerCallContext context)
         {
-            foreach (var block in Find(request.CopyName).Blocks)
+            copies.Asked.GetOrAdd(request.CopyName, _ => new()).Enqueue([.. request.Ranges]);
+            var silentAfter = copies.SilentAfter.TryRemove(request.CopyName, out var count) ? count : int.MaxValue;
+            foreach (var block in Find(request.CopyName).Blocks.Where(b => Asked(request, b)))
+            {
+                if (silentAfter-- == 0) await Task.Delay(Timeout.Infinite, context.CancellationToken);
                 await responseStream.WriteAsync(block, context.CancellationToken);
+            }
         }
+
+        private static bool Asked(StreamBlocksRequest request, Block block) =>
+            request.Ranges.Count == 0
+            || request.Ranges.Any(r => block.Offset >= r.Offset && block.Offset < r.Offset + r.Length);
 
         private (CopyDescription Copy, IReadOnlyList<Block> Blocks) Find(string name) =>
             copies.TryGetValue(name, out var copy)

@@ -18,6 +18,11 @@ public sealed class StartupValidationTests(AgentsFixture agents)
     [InlineData("--DataAgent:MaxQueuedJobs=-1", "DataAgent:MaxQueuedJobs must be between 0 and 10000")]
     [InlineData("--DataAgent:MaxCacheSizeBytes=1048576",
         "DataAgent:CacheSizeBytes is 268435456; it must be at most DataAgent:MaxCacheSizeBytes (1048576)")]
+    [InlineData("--DataAgent:Cloud:ThrottleDeadline=00:00:00", "DataAgent:Cloud: cloud setting ThrottleDeadline")]
+    [InlineData("--DataAgent:MediaAgentStream:IdleTimeout=00:00:00",
+        "DataAgent:MediaAgentStream: stream setting IdleTimeout")]
+    [InlineData("--DataAgent:MediaAgentStream:MaxReconnectDelay=00:00:00.1",
+        "DataAgent:MediaAgentStream: stream setting MaxReconnectDelay (00:00:00.1000000) is shorter than ReconnectDelay")]
     [InlineData("--DataAgent:MediaAgentChannels:ConnectTimeout=00:00:00",
         "DataAgent:MediaAgentChannels: channel setting ConnectTimeout")]
     [InlineData("--DataAgent:MediaAgents:backup9:Url=backup-host/x", "DataAgent:MediaAgents:backup9:Url 'backup-host/x'")]

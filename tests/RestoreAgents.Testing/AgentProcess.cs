@@ -49,12 +49,22 @@ public sealed class AgentProcess : IAsyncDisposable
     /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
     /// <param name="pki">Its certificate, CA and roles: <see cref="TestPki.MediaAgentSettings"/> or <see cref="TestPki.DataAgentSettings"/>.</param>
     /// <param name="settings">Command-line settings, e.g. --DataAgent:CacheDirectory=...</param>
-    public static async Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, string project, TestPki pki,
-        params string[] settings)
+    public static Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, string project, TestPki pki,
+        params string[] settings) =>
+        StartAsync(prefix, new Uri($"https://127.0.0.1:{FreePort.Next()}"), project, pki, settings);
+
+    /// <summary>Starts the agent at <paramref name="url"/>: e.g. again where a killed one listened.</summary>
+    /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
+    /// <param name="pki">Its certificate, CA and roles.</param>
+    /// <param name="settings">Command-line settings.</param>
+    public static Task<AgentProcess> StartAtAsync(Uri url, string project, TestPki pki, params string[] settings) =>
+        StartAsync([], url, project, pki, settings);
+
+    private static async Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, Uri url, string project,
+        TestPki pki, string[] settings)
     {
         var dll = Path.Combine(RepoPaths.Root, "src", project, "bin", CallerConfiguration(), "net10.0", project + ".dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build {project} first");
-        var url = new Uri($"https://127.0.0.1:{FreePort.Next()}");
         string[] security = project.Contains("Media", StringComparison.Ordinal)
             ? pki.MediaAgentSettings()
             : pki.DataAgentSettings();

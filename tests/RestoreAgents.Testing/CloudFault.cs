@@ -15,6 +15,12 @@ public enum CloudFault
     /// <summary>Holds the request for <see cref="CloudFaultRule.StallFor"/> (or until the client gives up), then forwards it.</summary>
     Stall,
 
+    /// <summary>
+    /// Answers <see cref="CloudFaultRule.Status"/> with <see cref="CloudFaultRule.ErrorCode"/> (403
+    /// AuthorizationFailure by default), as the service answers a request that can never succeed; nothing is forwarded.
+    /// </summary>
+    Refuse,
+
     /// <summary>Flips bit <see cref="CloudFaultRule.BitToFlip"/> of the body, then forwards it: a page damaged on the way.</summary>
     FlipBit,
 }

@@ -14,9 +14,9 @@ namespace RestoreAgents.Testing;
 /// <summary>
 /// A loopback HTTP proxy (Kestrel) in front of a blob service such as Azurite: it forwards every request as it
 /// came and, by rule, fails some the way a faltering cloud does. <see cref="CloudFaultRule"/>s pick requests by
-/// kind, blob and page offset, and answer 503 ServerBusy with Retry-After, drop the connection before or after
-/// forwarding, stall, or flip a bit of a Put Page's body; <see cref="Pace"/> holds each blob's Put Pages to a byte
-/// rate and an in-flight limit with 503 + Retry-After. <see cref="Requests"/> records what it saw. Clients reach it
+/// kind, blob and page offset (all, some, or a random share), and answer 503 ServerBusy with Retry-After or a refusal
+/// (403), drop the connection before or after forwarding, stall, or flip a bit of a Put Page's body; <see cref="Pace"/>
+/// holds each blob's Put Pages to a byte rate and an in-flight limit with 503 + Retry-After. <see cref="Requests"/> records what it saw. Clients reach it
 /// through <see cref="BlobEndpoint"/> (the BlobEndpoint of a connection string): SharedKey signatures still hold,
 /// since the path is kept and the host is not signed.
 /// </summary>
@@ -110,7 +110,10 @@ public sealed class CloudFaultProxy : IAsyncDisposable
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         var (kind, blob, offset, length) = Classify(context.Request);
         var rule = _rules.FirstOrDefault(r => r.Takes(kind, blob, offset));
-        var seen = new CloudRequest(kind, blob, offset, length ?? context.Request.ContentLength ?? 0, rule?.Fault, 0);
+        var seen = new CloudRequest(kind, blob, offset, length ?? context.Request.ContentLength ?? 0, rule?.Fault, 0)
+        {
+            ReceivedAt = _time.GetUtcNow(),
+        };
         try
         {
             await HandleAsync(context, rule, seen, aborted.Token);
@@ -119,7 +122,7 @@ public sealed class CloudFaultProxy : IAsyncDisposable
                                       && aborted.IsCancellationRequested)
         {
             // The client gave up (a stall outlived its timeout) or the proxy is stopping.
-            _requests.Enqueue(seen);
+            Record(seen);
         }
     }
 
@@ -134,6 +137,9 @@ public sealed class CloudFaultProxy : IAsyncDisposable
                 return;
             case CloudFault.DropConnection:
                 Drop(context, seen);
+                return;
+            case CloudFault.Refuse:
+                await AnswerErrorAsync(context, rule.Status, rule.ErrorCode, "The request was refused.", seen);
                 return;
         }
 
@@ -171,7 +177,7 @@ public sealed class CloudFaultProxy : IAsyncDisposable
                 return;
             }
             await CopyAnswerAsync(context, answer, cancellationToken);
-            _requests.Enqueue(seen with { Status = (int)answer.StatusCode });
+            Record(seen with { Status = (int)answer.StatusCode });
         }
         finally
         {
@@ -230,8 +236,10 @@ public sealed class CloudFaultProxy : IAsyncDisposable
         response.ContentType = "application/xml";
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body);
-        _requests.Enqueue(seen with { Status = status });
+        Record(seen with { Status = status });
     }
+
+    private void Record(CloudRequest seen) => _requests.Enqueue(seen with { AnsweredAt = _time.GetUtcNow() });
 
     private static bool Md5Mismatch(HttpRequest request, byte[] body) =>
         request.Headers["Content-MD5"].ToString() is { Length: > 0 } sent
@@ -239,7 +247,7 @@ public sealed class CloudFaultProxy : IAsyncDisposable
 
     private void Drop(HttpContext context, CloudRequest seen)
     {
-        _requests.Enqueue(seen with { Status = 0 });
+        Record(seen with { Status = 0 });
         context.Abort();
     }
 

@@ -15,6 +15,7 @@ public sealed class CloudFaultRule
     private readonly Lock _gate = new();
     private int _matched;
     private int _applied;
+    private Random? _draws;
 
     public CloudRequestKind Kind { get; init; } = CloudRequestKind.PutPage;
 
@@ -44,6 +45,20 @@ public sealed class CloudFaultRule
     /// <summary>The bit of the body <see cref="CloudFault.FlipBit"/> flips; the middle one when null.</summary>
     public long? BitToFlip { get; init; }
 
+    /// <summary>The status of <see cref="CloudFault.Refuse"/>.</summary>
+    public int Status { get; init; } = 403;
+
+    /// <summary>The x-ms-error-code of <see cref="CloudFault.Refuse"/>.</summary>
+    public string ErrorCode { get; init; } = "AuthorizationFailure";
+
+    /// <summary>
+    /// The chance that a matching request (past <see cref="Skip"/>, within <see cref="Times"/>) is failed: 0.2 fails
+    /// about one in five, drawn from <see cref="Seed"/> so that a run can be repeated.
+    /// </summary>
+    public double Probability { get; init; } = 1;
+
+    public int Seed { get; init; } = 1;
+
     /// <summary>How many requests this rule has failed so far.</summary>
     public int Applied => Volatile.Read(ref _applied);
 
@@ -56,6 +71,7 @@ public sealed class CloudFaultRule
         lock (_gate)
         {
             if (++_matched <= Skip || _applied >= Times) return false;
+            if (Probability < 1 && (_draws ??= new Random(Seed)).NextDouble() >= Probability) return false;
             _applied++;
             return true;
         }

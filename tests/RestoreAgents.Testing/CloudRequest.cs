@@ -9,6 +9,12 @@ namespace RestoreAgents.Testing;
 public sealed record CloudRequest(CloudRequestKind Kind, string Blob, long? Offset, long Length, CloudFault? Fault,
     int Status)
 {
+    /// <summary>When the proxy took the request.</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>When its answer went out (or its connection was dropped).</summary>
+    public DateTimeOffset AnsweredAt { get; init; }
+
     /// <summary>Forwarded and answered with success: for a Put Page, the page is in the blob.</summary>
     public bool Succeeded => Status is >= 200 and < 300 && Fault is not (CloudFault.DropAnswer or CloudFault.FlipBit);
 }

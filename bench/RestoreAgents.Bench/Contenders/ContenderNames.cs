@@ -7,10 +7,12 @@ public static class ContenderNames
     public const string EndToEndDirect = "e2e-direct";
     public const string EndToEndFuse = "e2e-fuse";
     public const string EndToEndFuseOtlp = "e2e-fuse-otlp";
+    public const string EndToEndThrottled = "e2e-throttled";
     public const string TwoPhase = "two-phase";
     public const string PseudoDiskDirect = "pseudo-disk-direct";
     public const string PseudoDiskFuse = "pseudo-disk-fuse";
 
     public static IReadOnlyList<string> All { get; } =
-        [Ceiling, EndToEndDirect, EndToEndFuse, EndToEndFuseOtlp, TwoPhase, PseudoDiskDirect, PseudoDiskFuse];
+        [Ceiling, EndToEndDirect, EndToEndFuse, EndToEndFuseOtlp, EndToEndThrottled, TwoPhase, PseudoDiskDirect,
+        PseudoDiskFuse];
 }

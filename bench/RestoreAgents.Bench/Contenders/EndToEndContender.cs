@@ -11,17 +11,22 @@ namespace RestoreAgents.Bench.Contenders;
 /// DataAgent:PseudoDisk=<paramref name="pseudoDisk"/>, a StartRestore over gRPC, timed until WatchRestore reports
 /// the job completed. Verification inside the agent is off; the harness checks every blob afterwards instead.
 /// With <paramref name="exportTelemetry"/>, the data agent traces and measures, exporting over OTLP to the rig's
-/// receiver; without, it has no endpoint and so no telemetry at all.
+/// receiver; without, it has no endpoint and so no telemetry at all. With <paramref name="throttled"/>, the blob
+/// service is a <see cref="ThrottledCloud"/> stand-in before Azurite, and the run also reports the share of its cap
+/// the restore kept and the share of Put Page calls it had refused.
 /// </summary>
 public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettings settings, string pseudoDisk,
-    bool exportTelemetry = false) : IContender
+    bool exportTelemetry = false, ThrottledCloud? throttled = null) : IContender
 {
     private const string MediaAgentName = "bench";
     private const string DestinationName = "azurite";
 
-    public string Name => $"e2e-{pseudoDisk}{(exportTelemetry ? "-otlp" : "")}";
+    public string Name => throttled is not null ? ContenderNames.EndToEndThrottled
+        : $"e2e-{pseudoDisk}{(exportTelemetry ? "-otlp" : "")}";
 
-    public string Description => (pseudoDisk == "fuse"
+    public string Description => (throttled is not null
+        ? $"e2e-{pseudoDisk} into a throttling stand-in ({throttled.Describe()}): the data agent's pacer rides the cap"
+        : pseudoDisk == "fuse"
         ? "media agent → gRPC over mutual TLS → data agent writing through its FUSE pseudo-disk file → page cache → Put Page"
         : "media agent → gRPC over mutual TLS → data agent writing straight into its page cache → Put Page")
         + (exportTelemetry
@@ -38,6 +43,7 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             ? [.. rig.Otlp.ExporterVariables.Where(v => v.Key.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal))
                 .Select(v => $"--{v.Key}={v.Value}")]
             : [];
+        await using var proxy = throttled is null ? null : await throttled.StartAsync(rig.Azurite.BlobEndpoint);
         await using var agent = await AgentProcess.StartAsync("RestoreAgents.DataAgent", rig.Pki,
         [
             $"--DataAgent:CacheDirectory={cacheFolder}",
@@ -48,7 +54,7 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             $"--DataAgent:UploadParallelism={settings.UploadParallelism}",
             // The media agent and Azurite by name, as an operator configures them; the key in an owner-only file.
             $"--DataAgent:MediaAgents:{MediaAgentName}:Url={rig.MediaAgent.Url}",
-            $"--DataAgent:Destinations:{DestinationName}:BlobEndpoint={rig.Azurite.BlobEndpoint}",
+            $"--DataAgent:Destinations:{DestinationName}:BlobEndpoint={proxy?.BlobEndpoint ?? rig.Azurite.BlobEndpoint}",
             $"--DataAgent:Destinations:{DestinationName}:Credential=AccountKey",
             $"--DataAgent:Destinations:{DestinationName}:AccountName={AzuriteFixture.AccountName}",
             $"--DataAgent:Destinations:{DestinationName}:AccountKeyFile="
@@ -97,8 +103,13 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
                 $"{Name}: job {last.JobId} ended {last.State}: {last.Error}\nthe data agent's log ends:\n"
                 + string.Join('\n', agent.Output.Split('\n').TakeLast(20)));
 
+        var (ofCap, refused) = throttled is not null && proxy is not null
+            ? throttled.Measure(proxy.Requests, slot.BlobName)
+            : (default(double?), default(double?));
         var measurement = new Measurement
         {
+            CapFraction = ofCap,
+            RefusedFraction = refused,
             Contender = Name,
             Repetition = slot.Repetition,
             Wall = wall,

@@ -30,6 +30,12 @@ public sealed record Measurement
     /// <summary>CPU the media agent used over the run (zero for contenders that do not stream the copy).</summary>
     public TimeSpan MediaAgentCpuTime { get; init; }
 
+    /// <summary>Against a throttling stand-in: accepted bytes over the time from first to last Put Page, per cap.</summary>
+    public double? CapFraction { get; init; }
+
+    /// <summary>Against a throttling stand-in: the share of Put Page calls it refused (503).</summary>
+    public double? RefusedFraction { get; init; }
+
     /// <summary>Put Page calls that carried data: the same disk should cost every contender the same pages.</summary>
     public required long PagesUploaded { get; init; }
 }

@@ -92,6 +92,8 @@ public sealed class BenchHarness(BenchSettings settings, string command, TextWri
         ContenderNames.EndToEndDirect => new EndToEndContender(rig, disk, settings, "direct"),
         ContenderNames.EndToEndFuse => new EndToEndContender(rig, disk, settings, "fuse"),
         ContenderNames.EndToEndFuseOtlp => new EndToEndContender(rig, disk, settings, "fuse", exportTelemetry: true),
+        ContenderNames.EndToEndThrottled => new EndToEndContender(rig, disk, settings, "direct", throttled:
+            new ThrottledCloud { BytesPerSecond = settings.ThrottleMibPerSecond * BenchSettings.MiB }),
         ContenderNames.Ceiling => new WorkerContender(rig, disk, settings, name,
             "the disk's non-zero 4 MiB pages read from the raw image and put into a page blob with the project's "
             + "AzurePageBlob (PageBlobClient.UploadPages with a transactional MD5), the same number in "

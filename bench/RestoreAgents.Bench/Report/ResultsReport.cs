@@ -73,6 +73,15 @@ public sealed class ResultsReport(BenchRun run)
                     + $"disk locally, against {F(100.0 * streaming.PeakLocalDiskBytes / run.Disk.DiskSize, 1)} %");
             }
         }
+        foreach (var contender in run.Contenders.Where(c => c.Runs.All(r => r.CapFraction is not null)))
+        {
+            var ofCap = ContenderSummary.MedianOf(contender.Runs.Select(r => r.CapFraction!.Value));
+            var refused = ContenderSummary.MedianOf(contender.Runs.Select(r => r.RefusedFraction!.Value));
+            lines.Add($"{contender.Name}: {F(ofCap, 2)} of the stand-in's cap between the first and the last Put Page "
+                + $"(median; target ≥ 0.95: {(ofCap >= 0.95 ? "met" : "NOT met")}), {F(refused * 100, 1)} % of Put Page "
+                + $"calls refused (target ≤ 5 %: {(refused <= 0.05 ? "met" : "NOT met")}); runs: "
+                + string.Join(", ", contender.Runs.Select(r => $"{F(r.CapFraction!.Value, 2)}/{F(r.RefusedFraction!.Value * 100, 1)} %")));
+        }
         return lines;
     }
 

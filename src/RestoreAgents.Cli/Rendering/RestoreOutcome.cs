@@ -61,6 +61,12 @@ public static class RestoreOutcome
             + $"zeros skipped {ByteSize.Format(final.BytesSkippedZero)}");
         output.WriteLine($"  pages uploaded {final.PagesUploaded} of {ByteSize.Format((long)final.PageSizeBytes)}, "
             + $"all-zero pages not uploaded {final.PagesSkippedZero}, bytes uploaded {ByteSize.Format(final.BytesUploaded)}");
+        if (final.CloudPacing is { ThrottledCalls: > 0 } pacing)
+            output.WriteLine($"  the cloud throttled {pacing.ThrottledCalls} of {pacing.PutPageCalls} Put Page calls; "
+                + "each was retried, paced");
+        if (final.StreamReconnects > 0)
+            output.WriteLine($"  the media agent's stream broke and was re-opened {final.StreamReconnects} "
+                + (final.StreamReconnects == 1 ? "time" : "times") + ", for the ranges still missing");
         output.WriteLine(final.Verified
             ? "  verified: the blob matches the copy's SHA-256"
             : "  not verified (the blob was not read back)");

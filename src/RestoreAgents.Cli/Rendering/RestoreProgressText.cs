@@ -47,7 +47,24 @@ public static class RestoreProgressText
         }
         parts.Add($"zeros skipped {ByteSize.Format(progress.BytesSkippedZero)}");
         parts.Add($"{progress.PagesUploaded.ToString(CultureInfo.InvariantCulture)} pages uploaded");
+        if (progress.State == RestoreState.Running && Throttling(progress) is { } throttling) parts.Add(throttling);
+        if (progress.StreamReconnects > 0)
+            parts.Add(progress.StreamReconnects == 1
+                ? "media agent stream re-opened once"
+                : $"media agent stream re-opened {progress.StreamReconnects} times");
         return string.Join(", ", parts);
+    }
+
+    /// <summary>
+    /// "cloud throttling: 4 of 8 uploads in flight" while the cloud refuses calls and the job holds fewer in flight
+    /// than it may; null when it does not.
+    /// </summary>
+    public static string? Throttling(RestoreProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        if (progress.CloudPacing is not { ThrottledCalls: > 0 } pacing) return null;
+        var rate = pacing.BytesPerSecondLimit > 0 ? $" at {MiBPerSecond(pacing.BytesPerSecondLimit)} MiB/s" : "";
+        return $"cloud throttling: {pacing.UploadsAllowed} of {pacing.UploadParallelism} uploads in flight{rate}";
     }
 
     public static string MiBPerSecond(double bytesPerSecond) =>

@@ -24,6 +24,9 @@ internal sealed class RestoreJob
     private DateTimeOffset? _finishedAt;
     private StageBreakdown? _stages;
     private string _traceId = "";
+    private AzurePageBlob? _pacedBlob;
+    private int _uploadParallelism;
+    private int _streamReconnects;
     private PageBlobContainer? _container;
 
     public RestoreJob(string id, RestoreRequest request, CopyDescription copy, string startedBy, ActivityContext parent,
@@ -81,6 +84,14 @@ internal sealed class RestoreJob
     }
 
     internal void AttachBlob(string url) { lock (_gate) _blobUrl = url; }
+
+    /// <summary>The blob whose Put Page pacing the progress shows, and the most uploads the job keeps in flight.</summary>
+    internal void AttachPacing(AzurePageBlob blob, int uploadParallelism)
+    {
+        lock (_gate) (_pacedBlob, _uploadParallelism) = (blob, uploadParallelism);
+    }
+
+    internal void AddStreamReconnect() => Interlocked.Increment(ref _streamReconnects);
 
     /// <summary>
     /// A cancel also cancels the cache: a FUSE thread waiting in it for a stalled Put Page holds no token of ours.
@@ -157,6 +168,8 @@ internal sealed class RestoreJob
                 StartedBy = StartedBy,
                 Stages = _stages,
                 TraceId = _traceId,
+                CloudPacing = _pacedBlob is null ? null : CloudPacings.From(_pacedBlob.Pacing, _uploadParallelism),
+                StreamReconnects = (uint)Volatile.Read(ref _streamReconnects),
             };
         }
     }

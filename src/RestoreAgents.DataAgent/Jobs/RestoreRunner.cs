@@ -111,6 +111,7 @@ internal sealed class RestoreRunner(
             blob = await job.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize, request.Overwrite,
                 cancellationToken);
             job.AttachBlob(blob.Name);
+            job.AttachPacing(blob, _options.UploadParallelism);
             metrics.BytesSkippedZero((long)(job.Copy.DiskSize - job.Copy.AllocatedBytes));
             var cacheOptions = new PageCacheOptions
             {
@@ -207,48 +208,16 @@ internal sealed class RestoreRunner(
         CancellationToken cancellationToken)
     {
         var media = new MediaAgentClient(channels, job.Request.MediaAgent, time, logger);
-        using var activity = DataAgentTelemetry.Source.StartActivity(DataAgentTelemetry.StreamSpan, ActivityKind.Client);
-        if (activity is not null)
+        var stream = new ResumingBlockStream(media, job.Copy, _options.MediaAgentStream, time, logger);
+        var watch = new StreamWatch(job, media.Agent, times, metrics, time);
+        var received = await stream.StreamAsync(async (block, ct) =>
         {
-            activity.SetTag(TelemetryAttributes.RpcSystem, TelemetryAttributes.RpcSystemGrpc);
-            activity.SetTag(TelemetryAttributes.RpcService, Protocol.V1.MediaAgent.Descriptor.FullName);
-            activity.SetTag(TelemetryAttributes.RpcMethod, "StreamBlocks");
-            activity.SetTag(TelemetryAttributes.ServerAddress, media.Agent.Url.Host);
-            activity.SetTag(TelemetryAttributes.ServerPort, media.Agent.Url.Port);
-            activity.SetTag(TelemetryAttributes.StreamResumed, false);
-        }
-        var started = time.GetTimestamp();
-        var writing = TimeSpan.Zero;
-        var outcome = "failed";
-        Exception? failure = null;
-        long received;
-        try
-        {
-            received = await media.StreamAsync(job.Copy, async (block, ct) =>
-            {
-                var writeStarted = time.GetTimestamp();
-                await disk.WriteAsync((long)block.Offset, block.Data.Memory, ct);
-                writing += time.GetElapsedTime(writeStarted);
-                job.AddRestored(block.Data.Length);
-                metrics.BytesReceived(block.Data.Length);
-            }, timings => times.MediaStoreRead += timings.StoreRead, cancellationToken);
-            outcome = "completed";
-        }
-        catch (Exception e)
-        {
-            (outcome, failure) = cancellationToken.IsCancellationRequested ? ("cancelled", null) : ("failed", e);
-            if (failure is not null) SpanFailure.Mark(activity, e, SafeErrorText.Of(e));
-            throw;
-        }
-        finally
-        {
-            var streaming = time.GetElapsedTime(started);
-            times.Streaming += streaming;
-            times.Writing += writing;
-            activity?.SetTag(TelemetryAttributes.StagePrefix + "writing", writing.TotalSeconds);
-            metrics.StreamEnded(streaming, outcome, failure, resumed: false);
-        }
-        activity?.SetTag(TelemetryAttributes.StreamBytes, received);
+            var writeStarted = time.GetTimestamp();
+            await disk.WriteAsync((long)block.Offset, block.Data.Memory, ct);
+            watch.AddWriting(time.GetElapsedTime(writeStarted));
+            job.AddRestored(block.Data.Length);
+            metrics.BytesReceived(block.Data.Length);
+        }, watch, cancellationToken);
 
         if (received != (long)job.Copy.AllocatedBytes)
             throw new MediaAgentStreamException(

@@ -50,31 +50,51 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
     }
 
     /// <summary>
-    /// Streams the copy's blocks, verified, into <paramref name="write"/>, one at a time: the next block is read
-    /// only when the last one is written, so a slow cache slows the media agent through gRPC flow control.
+    /// Streams the copy's blocks (all of them, or those in <paramref name="ranges"/>), verified, into
+    /// <paramref name="write"/>, one at a time: the next block is read only when the last one is written, so a slow
+    /// cache slows the media agent through gRPC flow control. Waiting for a block longer than
+    /// <paramref name="idleTimeout"/> breaks the stream.
     /// </summary>
     /// <param name="mediaTimings">Told the media agent's own timings of the stream when it ends, also when it
     /// fails, if the media agent sent them.</param>
     /// <returns>The bytes received.</returns>
-    /// <exception cref="MediaAgentStreamException">The stream broke or sent a block a media agent never sends.</exception>
-    public async Task<long> StreamAsync(CopyDescription copy, Func<Block, CancellationToken, ValueTask> write,
-        Action<StreamBlocksTimings> mediaTimings, CancellationToken cancellationToken)
+    /// <exception cref="MediaAgentStreamException">The stream broke (<see cref="MediaAgentStreamException.Resumable"/>
+    /// when on the way) or sent a block a media agent never sends.</exception>
+    public async Task<long> StreamAsync(CopyDescription copy, IReadOnlyList<Extent>? ranges,
+        Func<Block, CancellationToken, ValueTask> write, TimeSpan idleTimeout, Action<StreamBlocksTimings> mediaTimings,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mediaTimings);
-        using var call = _client.StreamBlocks(new StreamBlocksRequest { CopyName = copy.Name },
-            cancellationToken: cancellationToken);
+        var request = new StreamBlocksRequest { CopyName = copy.Name };
+        if (ranges is not null) request.Ranges.AddRange(ranges);
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        using var call = _client.StreamBlocks(request, cancellationToken: reading.Token);
         ulong nextAllowed = 0;
         long received = 0;
         try
         {
-            await foreach (var block in call.ResponseStream.ReadAllAsync(cancellationToken))
+            // The idle clock runs only while the job waits for a block, not while it writes one.
+            idle.CancelAfter(idleTimeout);
+            await foreach (var block in call.ResponseStream.ReadAllAsync(reading.Token))
             {
+                idle.CancelAfter(Timeout.InfiniteTimeSpan);
                 Check(copy, block, nextAllowed);
                 await write(block, cancellationToken);
                 nextAllowed = block.Offset + (ulong)block.Data.Length;
                 received += block.Data.Length;
+                idle.CancelAfter(idleTimeout);
             }
             if (StreamBlocksTimings.ReadFrom(call.GetTrailers()) is { } timings) mediaTimings(timings);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not the caller's cancel: the idle clock, or the client giving up on a connection that died under it.
+            throw new MediaAgentStreamException(idle.IsCancellationRequested
+                ? $"the stream of copy '{copy.Name}' from {Agent} brought no block for {idleTimeout} after offset "
+                  + $"{nextAllowed}"
+                : $"the stream of copy '{copy.Name}' from {Agent} was aborted after offset {nextAllowed}", e,
+                resumable: true);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.DataLoss)
         {
@@ -85,14 +105,22 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
+            if (StreamBlocksTimings.ReadFrom(e.Trailers) is { } timings) mediaTimings(timings);
             logger.LogWarning("The stream of copy {Copy} from {Agent} at {Url} broke after offset {Offset}: {Code} {Detail}",
                 copy.Name, Agent, Agent.Url, nextAllowed, e.StatusCode, Describe(e));
             throw new MediaAgentStreamException(
                 $"the stream of copy '{copy.Name}' from {Agent} broke after offset {nextAllowed} ({e.StatusCode}; "
-                + "the data agent's log says why)");
+                + "the data agent's log says why)", resumable: BrokeOnTheWay(e.StatusCode));
         }
         return received;
     }
+
+    /// <summary>
+    /// Statuses of a stream that broke on the way (the agent stopped or restarted, the connection reset or died)
+    /// rather than one the media agent ended on purpose (DataLoss, NotFound, InvalidArgument, PermissionDenied, …).
+    /// </summary>
+    private static bool BrokeOnTheWay(StatusCode status) => status is StatusCode.Unavailable or StatusCode.Internal
+        or StatusCode.Cancelled or StatusCode.DeadlineExceeded or StatusCode.Aborted or StatusCode.ResourceExhausted;
 
     private void Check(CopyDescription copy, Block block, ulong nextAllowed)
     {
