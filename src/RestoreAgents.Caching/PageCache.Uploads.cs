@@ -90,11 +90,12 @@ public sealed partial class PageCache
     {
         long page;
         int length, writtenCount;
-        bool blobHasData, early;
+        bool blobHasData, early, full;
         LongRange[] written;
         lock (_gate)
         {
             page = slot.Page;
+            full = slot.IsFull; // no writer reaches an uploading slot: it stays as it is until the upload ends
             length = slot.Length;
             early = slot.FlushedEarly;
             blobHasData = _pagesWithData.Contains(page);
@@ -129,6 +130,9 @@ public sealed partial class PageCache
                 await _blob.ClearPagesAsync(offset, length, stopping).ConfigureAwait(false);
                 outcome = UploadOutcome.Cleared;
             }
+            // Only a whole page is done: a partial one is sent again, all of it, by a resumed restore.
+            if (full && _storedPages is not null)
+                await _storedPages.PageStoredAsync(page, stopping).ConfigureAwait(false);
         }
         catch (Exception e) when (!stopping.IsCancellationRequested)
         {

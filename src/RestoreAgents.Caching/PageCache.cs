@@ -43,6 +43,7 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     private readonly PinnedSpans _pinnedSpans = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly PageCacheMetrics? _metrics;
+    private readonly IStoredPages? _storedPages;
     private readonly Telemetry.SpanBudget _uploadSpans;
     private readonly Telemetry.SpanBudget _slotWaitSpans;
 
@@ -71,8 +72,9 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     /// <param name="name">Names the cache in errors, traces and the cache file's name (e.g. the job id).</param>
     /// <param name="timeProvider">Clock for wait and upload times; the system clock by default.</param>
     /// <param name="metrics">The host's page cache instruments; none by default.</param>
+    /// <param name="storedPages">Told of each whole page once it is in the blob (a restore's journal); none by default.</param>
     public PageCache(PageCacheOptions options, long diskSize, IPageBlob blob, string name,
-        TimeProvider? timeProvider = null, PageCacheMetrics? metrics = null)
+        TimeProvider? timeProvider = null, PageCacheMetrics? metrics = null, IStoredPages? storedPages = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(blob);
@@ -90,6 +92,7 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
         _blob = blob;
         _time = timeProvider ?? TimeProvider.System;
         _metrics = metrics;
+        _storedPages = storedPages;
         _uploadSpans = new Telemetry.SpanBudget(PageCacheTelemetry.Source, PageCacheTelemetry.PageUploadSpan,
             PageCacheTelemetry.SampledUploads, PageCacheTelemetry.SampledFailures, _time);
         _slotWaitSpans = new Telemetry.SpanBudget(PageCacheTelemetry.Source, PageCacheTelemetry.SlotWaitSpan,

@@ -94,4 +94,7 @@ public sealed class DataAgentOptions
 
     /// <summary>How a broken block stream is re-opened for what is missing: idle timeout, back-off, deadline.</summary>
     public MediaAgentStreamOptions MediaAgentStream { get; set; } = new();
+
+    /// <summary>How often each job's journal records the pages now in the cloud (what a resume need not fetch again).</summary>
+    public Journal.JournalOptions Journal { get; set; } = new();
 }

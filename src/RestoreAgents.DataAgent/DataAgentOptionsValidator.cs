@@ -31,6 +31,7 @@ internal sealed class DataAgentOptionsValidator(Func<string, string?> environmen
         Nested("DataAgent:Cloud", options.Cloud.Validate, failures);
         Nested("DataAgent:MediaAgentChannels", options.MediaAgentChannels.Validate, failures);
         Nested("DataAgent:MediaAgentStream", options.MediaAgentStream.Validate, failures);
+        Nested("DataAgent:Journal", options.Journal.Validate, failures);
         if (options.PseudoDisk == PseudoDiskMode.Fuse && string.IsNullOrWhiteSpace(options.MountPath))
             failures.Add("DataAgent:MountPath is required when DataAgent:PseudoDisk is fuse");
         if (options.MediaAgentTimeout <= TimeSpan.Zero)

@@ -28,9 +28,12 @@ internal sealed class RestoreJob
     private int _uploadParallelism;
     private int _streamReconnects;
     private PageBlobContainer? _container;
+    private volatile bool _interrupting;
+    private long _bytesKeptAtResume;
 
+    /// <param name="container">None for a job that waits to be resumed: it has nothing to write into yet.</param>
     public RestoreJob(string id, RestoreRequest request, CopyDescription copy, string startedBy, ActivityContext parent,
-        PageBlobContainer container)
+        PageBlobContainer? container)
     {
         Id = id;
         StartedBy = startedBy;
@@ -65,22 +68,50 @@ internal sealed class RestoreJob
     /// <summary>The job's place in the queue and the cache folder (<see cref="JobAdmission"/>), given back as it ends.</summary>
     internal IDisposable? Admission { get; init; }
 
+    /// <summary>The journal this job resumes from (a data agent restarted), or none for a new job.</summary>
+    internal Journal.JobJournal? ResumedFrom { get; init; }
+
+    /// <summary>Times the job was resumed from its journal, this run included.</summary>
+    internal int Resumes { get; init; }
+
+    /// <summary>The job is stopping to go on later (the data agent stops): its journal stays.</summary>
+    public bool IsInterrupting => _interrupting;
+
     /// <summary>Completes when the job has reached a final state.</summary>
     public Task Finished => _finished.Task;
 
     public RestoreState State { get { lock (_gate) return _state; } }
 
-    public bool IsFinished => State is RestoreState.Completed or RestoreState.Failed or RestoreState.Cancelled;
+    public bool IsFinished => IsFinal(State);
+
+    public static bool IsFinal(RestoreState state) => state is RestoreState.Completed or RestoreState.Failed
+        or RestoreState.Cancelled or RestoreState.Interrupted;
 
     public void Cancel() => _cancellation.Cancel();
 
+    /// <summary>Stops the job so that it can resume: its journal is kept (the data agent is stopping).</summary>
+    public void Interrupt()
+    {
+        _interrupting = true;
+        _cancellation.Cancel();
+    }
+
+    /// <summary>A resumed job reconciles with its blob first, as <c>resuming</c>; any other starts <c>running</c>.</summary>
     internal void MarkRunning(DateTimeOffset now)
     {
         lock (_gate)
         {
-            _state = RestoreState.Running;
-            _started = now;
+            _state = ResumedFrom is null ? RestoreState.Running : RestoreState.Resuming;
+            _started ??= now;
         }
+    }
+
+    /// <summary>The resumed job knows what its blob holds: it counts those bytes as restored, and runs.</summary>
+    internal void MarkResumed(long bytesKept)
+    {
+        Interlocked.Exchange(ref _bytesKeptAtResume, bytesKept);
+        Interlocked.Exchange(ref _bytesRestored, bytesKept);
+        lock (_gate) _state = RestoreState.Running;
     }
 
     internal void AttachBlob(string url) { lock (_gate) _blobUrl = url; }
@@ -128,7 +159,7 @@ internal sealed class RestoreJob
     {
         lock (_gate)
         {
-            if (_state is RestoreState.Completed or RestoreState.Failed or RestoreState.Cancelled) return;
+            if (IsFinal(_state)) return;
             // Before anyone can see the job ended (its cache folder is gone by now): a controller that saw it end
             // may start the next one at once.
             Admission?.Dispose();
@@ -170,6 +201,8 @@ internal sealed class RestoreJob
                 TraceId = _traceId,
                 CloudPacing = _pacedBlob is null ? null : CloudPacings.From(_pacedBlob.Pacing, _uploadParallelism),
                 StreamReconnects = (uint)Volatile.Read(ref _streamReconnects),
+                Resumes = (uint)Resumes,
+                BytesKeptAtResume = (ulong)Interlocked.Read(ref _bytesKeptAtResume),
             };
         }
     }

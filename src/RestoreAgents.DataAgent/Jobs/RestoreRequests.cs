@@ -55,5 +55,56 @@ internal static class RestoreRequests
         return (request, container);
     }
 
+    /// <summary>
+    /// The request of a job kept in a journal, against today's configuration: its media agent and destination must
+    /// still be configured. <paramref name="sasUrl"/> is the SAS given again, for a job that was started with one.
+    /// </summary>
+    public static (RestoreRequest Request, PageBlobContainer Container) FromJournal(Journal.JournaledRequest kept,
+        string? sasUrl, MediaAgentDirectory mediaAgents, StorageDestinations destinations)
+    {
+        if (kept.UsesSas && string.IsNullOrWhiteSpace(sasUrl))
+            throw new RestoreRejectedException(StatusCode.FailedPrecondition, $"job {kept.JobId} was started with a "
+                + "SAS URL, which its journal does not keep: resume it with the SAS URL again (restorectl resume "
+                + $"{kept.JobId} --sas-url-file FILE)");
+        var mediaAgent = mediaAgents.Get(kept.MediaAgent);
+        var destination = destinations.Get(kept.Destination);
+        PageBlobContainer container;
+        string blobName;
+        try
+        {
+            (container, blobName) = destination.Open(kept.Container, kept.BlobName, kept.UsesSas ? sasUrl : null);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(e.Message);
+        }
+        if (blobName != kept.BlobName)
+            throw Invalid($"the SAS URL names blob '{blobName}', but job {kept.JobId} restores into '{kept.BlobName}'");
+        var request = new RestoreRequest(mediaAgent, kept.CopyName, destination.Name, container.Name, blobName,
+            kept.UsesSas, kept.PageSize, kept.CacheSize, kept.Verify, kept.Overwrite);
+        return (request, container);
+    }
+
+    /// <summary>What the journal of a new job keeps of it: names and sizes, no secret.</summary>
+    public static Journal.JournaledRequest ToJournal(string jobId, string startedBy, RestoreRequest request,
+        CopyDescription copy) => new()
+    {
+        JobId = jobId,
+        StartedBy = startedBy,
+        MediaAgent = request.MediaAgent.Name,
+        CopyName = request.CopyName,
+        Destination = request.Destination,
+        Container = request.Container,
+        BlobName = request.BlobName,
+        UsesSas = request.UsesSas,
+        PageSize = request.PageSize,
+        CacheSize = request.CacheSize,
+        Verify = request.Verify,
+        Overwrite = request.Overwrite,
+        DiskSize = copy.DiskSize,
+        AllocatedBytes = copy.AllocatedBytes,
+        DiskSha256 = copy.DiskSha256,
+    };
+
     private static RestoreRejectedException Invalid(string message) => new(StatusCode.InvalidArgument, message);
 }

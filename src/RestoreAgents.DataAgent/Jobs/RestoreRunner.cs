@@ -4,6 +4,7 @@ using RestoreAgents.Caching;
 using RestoreAgents.Cloud;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Disks;
+using RestoreAgents.DataAgent.Journal;
 using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.DataAgent.Verification;
 using RestoreAgents.Protocol.V1;
@@ -62,12 +63,27 @@ internal sealed class RestoreRunner(
                 job.Snapshot().BlobUrl);
             outcome = (RestoreState.Completed, "", null);
         }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && job.IsInterrupting)
+        {
+            logger.LogWarning("Restore {Job} stopped with the data agent; it resumes from its journal when the data "
+                + "agent starts again ({Detail})", job.Id, SafeErrorText.Of(e));
+            outcome = (RestoreState.Interrupted, "the data agent stopped; the job resumes when it starts again", null);
+        }
         catch (Exception e) when (cancellationToken.IsCancellationRequested)
         {
             // Cancelling tears down the media agent's stream and the uploads, which then fail in their own words
             // (Cancelled, "request aborted"): the cause is the cancel.
             logger.LogWarning("Restore {Job} was cancelled ({Detail})", job.Id, SafeErrorText.Of(e));
             outcome = (RestoreState.Cancelled, "cancelled", null);
+        }
+        catch (Exception e) when (DiskFull.Find(e) is { } full)
+        {
+            // Nothing is wrong with the job: the proxy's disk is. What is in the blob stays; the journal says what.
+            var error = $"the cache folder's disk is full ({full.Message}): free space there, then "
+                + $"'restorectl resume {job.Id}'";
+            SpanFailure.Mark(activity, e, error);
+            logger.LogError("Restore {Job} interrupted: {Error}", job.Id, error);
+            outcome = (RestoreState.Interrupted, error, e);
         }
         catch (Exception e)
         {
@@ -77,10 +93,9 @@ internal sealed class RestoreRunner(
             logger.LogError(SafeErrorText.Loggable(e), "Restore {Job} failed: {Error}", job.Id, error);
             outcome = (RestoreState.Failed, error, e);
         }
-        finally
-        {
-            TryDelete(cacheDirectory);
-        }
+        // An interrupted job keeps its journal (and only that) to resume from; any other leaves nothing behind.
+        if (outcome.Item1 == RestoreState.Interrupted) KeepOnlyJournal(cacheDirectory);
+        else TryDelete(cacheDirectory);
 
         var stages = StageBreakdowns.From(times, time.GetElapsedTime(started));
         foreach (var (name, seconds) in StageBreakdowns.Stages(stages))
@@ -99,28 +114,16 @@ internal sealed class RestoreRunner(
         var request = job.Request;
         var layout = DiskLayout.For(job.Copy);
 
-        // Setup: the blob, the cache and the disk file, until the first block can be written. No span of its own:
-        // the cache's uploaders, started here, belong to the job's span (the blob's creation has its own span).
+        // Setup: the journal, the blob, the cache and the disk file, until the first block can be written. No span
+        // of its own: the cache's uploaders, started here, belong to the job's span (the blob's creation has its own).
         var setupStarted = time.GetTimestamp();
         void EndSetup() => times.Setup = time.GetElapsedTime(setupStarted);
 
-        AzurePageBlob blob;
-        PageCache cache;
+        JobJournal journal;
+        ResumePoint start;
         try
         {
-            blob = await job.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize, request.Overwrite,
-                cancellationToken);
-            job.AttachBlob(blob.Name);
-            job.AttachPacing(blob, _options.UploadParallelism);
-            metrics.BytesSkippedZero((long)(job.Copy.DiskSize - job.Copy.AllocatedBytes));
-            var cacheOptions = new PageCacheOptions
-            {
-                PageSize = request.PageSize,
-                CapacityBytes = request.CacheSize,
-                Directory = cacheDirectory,
-                UploadParallelism = _options.UploadParallelism,
-            };
-            cache = new PageCache(cacheOptions, layout.DataSize, blob, job.Id, time, cacheMetrics);
+            (journal, start) = await StartPointAsync(job, cacheDirectory, layout, cancellationToken);
         }
         catch
         {
@@ -128,10 +131,99 @@ internal sealed class RestoreRunner(
             throw;
         }
 
+        using (journal)
+        {
+            var blob = start.Blob!;
+            job.AttachBlob(blob.Name);
+            job.AttachPacing(blob, _options.UploadParallelism);
+            if (start.HasFooter)
+            {
+                // The last run wrote the footer and stopped before it could say so: the blob is whole.
+                EndSetup();
+                job.MarkResumed((long)job.Copy.AllocatedBytes);
+                logger.LogInformation("Restore {Job} resumed: its blob {Blob} is whole already", job.Id, blob.Name);
+            }
+            else
+            {
+                await RestorePagesAsync(job, journal, blob, start.KeptPages, layout, times, EndSetup,
+                    cancellationToken);
+                // The footer goes last: a blob that has it holds a whole disk.
+                var footer = FixedVhdFooter.Create(layout.DataSize, Guid.NewGuid(), time.GetUtcNow());
+                await Timed(DataAgentTelemetry.FooterSpan, t => times.Footer = t,
+                    () => blob.WritePagesAsync(layout.DataSize, footer, cancellationToken).AsTask());
+            }
+
+            if (request.Verify)
+            {
+                await Timed(DataAgentTelemetry.VerifySpan, t => times.Verify = t,
+                    () => BlobVerifier.VerifyAsync(blob, layout.DiskSize, job.Copy.DiskSha256, cancellationToken));
+                job.MarkVerified();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A new job writes its journal first, then creates its blob (so no blob of it exists that no journal names); a
+    /// resumed job reconciles its journal with its blob.
+    /// </summary>
+    private async Task<(JobJournal Journal, ResumePoint Start)> StartPointAsync(RestoreJob job, string cacheDirectory,
+        DiskLayout layout, CancellationToken cancellationToken)
+    {
+        var request = job.Request;
+        var journal = job.ResumedFrom
+            ?? JobJournal.Create(cacheDirectory, RestoreRequests.ToJournal(job.Id, job.StartedBy, request, job.Copy));
+        try
+        {
+            var start = job.ResumedFrom is null
+                ? new ResumePoint(null, false, new RangeSet())
+                : await ResumePoint.FindAsync(job.Container, request.BlobName, layout, request.PageSize,
+                    journal.StoredPages, cancellationToken);
+            if (start.Blob is null)
+            {
+                // A resumed job whose blob never came to be (or was deleted) starts from the beginning.
+                var blob = await job.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize,
+                    request.Overwrite || job.ResumedFrom is not null, cancellationToken);
+                start = start with { Blob = blob, KeptPages = new RangeSet() };
+            }
+            return (journal, start);
+        }
+        catch
+        {
+            journal.Dispose();
+            throw;
+        }
+    }
+
+    private async Task RestorePagesAsync(RestoreJob job, JobJournal journal, AzurePageBlob blob, RangeSet keptPages,
+        DiskLayout layout, StageTimes times, Action endSetup, CancellationToken cancellationToken)
+    {
+        var request = job.Request;
+        PageCache cache;
+        var checkpoints = new JournalCheckpoints(journal, _options.Journal, time);
+        try
+        {
+            metrics.BytesSkippedZero((long)(job.Copy.DiskSize - job.Copy.AllocatedBytes));
+            var cacheOptions = new PageCacheOptions
+            {
+                PageSize = request.PageSize,
+                CapacityBytes = request.CacheSize,
+                Directory = Path.Combine(_options.CacheDirectory, job.Id),
+                UploadParallelism = _options.UploadParallelism,
+            };
+            cache = new PageCache(cacheOptions, layout.DataSize, blob, job.Id, time, cacheMetrics, checkpoints);
+        }
+        catch
+        {
+            endSetup();
+            await checkpoints.DisposeAsync();
+            throw;
+        }
+
         try
         {
             job.AttachCache(cache);
             IRestoreDisk disk;
+            var kept = KeptBytes.Of(keptPages, request.PageSize, (long)job.Copy.DiskSize, job.Copy.Allocated);
             try
             {
                 foreach (var (offset, length) in layout.Holes(job.Copy.Allocated))
@@ -140,15 +232,22 @@ internal sealed class RestoreRunner(
             }
             catch
             {
-                EndSetup();
+                endSetup();
                 throw;
             }
-            EndSetup();
+            endSetup();
+            if (job.ResumedFrom is not null)
+            {
+                job.MarkResumed(kept.AllocatedBytes);
+                logger.LogInformation("Restore {Job} resumed: its blob holds {Kept} bytes of the copy already; asking "
+                    + "{Media} for the other {Missing}", job.Id, kept.AllocatedBytes, request.MediaAgent,
+                    (long)job.Copy.AllocatedBytes - kept.AllocatedBytes);
+            }
             await using (disk)
             {
                 try
                 {
-                    await StreamBlocksAsync(job, disk, times, cancellationToken);
+                    await StreamBlocksAsync(job, disk, kept, times, cancellationToken);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -168,18 +267,22 @@ internal sealed class RestoreRunner(
             await cache.DisposeAsync();
             times.PutPageCalls = blob.PutPages.Calls;
             times.Throttled = blob.PutPages.Throttled;
+            await KeepCheckpointAsync(job, checkpoints);
+            await checkpoints.DisposeAsync();
         }
+    }
 
-        // The footer goes last: a blob that has it holds a whole disk.
-        var footer = FixedVhdFooter.Create(layout.DataSize, Guid.NewGuid(), time.GetUtcNow());
-        await Timed(DataAgentTelemetry.FooterSpan, t => times.Footer = t,
-            () => blob.WritePagesAsync(layout.DataSize, footer, cancellationToken).AsTask());
-
-        if (request.Verify)
+    /// <summary>Whatever way the pages ended, the journal names every page that reached the blob (best effort).</summary>
+    private async Task KeepCheckpointAsync(RestoreJob job, JournalCheckpoints checkpoints)
+    {
+        try
         {
-            await Timed(DataAgentTelemetry.VerifySpan, t => times.Verify = t,
-                () => BlobVerifier.VerifyAsync(blob, layout.DiskSize, job.Copy.DiskSha256, cancellationToken));
-            job.MarkVerified();
+            await checkpoints.FlushAsync(CancellationToken.None);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning("Restore {Job}: the last checkpoint could not be written ({Error}); a resume asks for "
+                + "those pages again", job.Id, e.Message);
         }
     }
 
@@ -204,11 +307,14 @@ internal sealed class RestoreRunner(
         }
     }
 
-    private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, StageTimes times,
+    private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, KeptBytes kept, StageTimes times,
         CancellationToken cancellationToken)
     {
+        var expected = (long)job.Copy.AllocatedBytes - kept.AllocatedBytes;
+        if (expected == 0 && kept.Ranges.Count > 0) return; // the blob holds every byte of the copy
         var media = new MediaAgentClient(channels, job.Request.MediaAgent, time, logger);
         var stream = new ResumingBlockStream(media, job.Copy, _options.MediaAgentStream, time, logger);
+        foreach (var range in kept.Ranges) stream.Received.Keep(range.Start, range.End - range.Start);
         var watch = new StreamWatch(job, media.Agent, times, metrics, time);
         var received = await stream.StreamAsync(async (block, ct) =>
         {
@@ -219,10 +325,10 @@ internal sealed class RestoreRunner(
             metrics.BytesReceived(block.Data.Length);
         }, watch, cancellationToken);
 
-        if (received != (long)job.Copy.AllocatedBytes)
+        if (received != expected)
             throw new MediaAgentStreamException(
                 $"{media.Agent} ended the stream of copy '{job.Copy.Name}' after {received} "
-                + $"of {job.Copy.AllocatedBytes} bytes");
+                + $"of the {expected} bytes asked for");
     }
 
     /// <summary>
@@ -243,6 +349,24 @@ internal sealed class RestoreRunner(
         {
             logger.LogWarning("Restore {Job}: the pages in the cache could not be uploaded after the failure: {Error}",
                 job.Id, SafeErrorText.Of(e));
+        }
+    }
+
+    /// <summary>Removes the cache files an interrupted job leaves, keeping its journal.</summary>
+    private void KeepOnlyJournal(string directory)
+    {
+        try
+        {
+            foreach (var file in Directory.EnumerateFileSystemEntries(directory))
+            {
+                if (Path.GetFileName(file) == JobJournal.FileName) continue;
+                if (Directory.Exists(file)) Directory.Delete(file, recursive: true);
+                else File.Delete(file);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Could not clear cache folder {Folder}", directory);
         }
     }
 

@@ -21,6 +21,21 @@ internal sealed class ReceivedRanges(ulong diskSize)
         lock (_gate) return _received.OverlapLength((long)offset, (long)offset + length) > 0;
     }
 
+    /// <summary>True when nothing arrived and nothing was kept: a stream asks for the whole copy.</summary>
+    public bool IsEmpty
+    {
+        get { lock (_gate) return _received.Count == 0; }
+    }
+
+    /// <summary>
+    /// Counts a range as there already (a resumed job's blob holds it) without counting its bytes as received:
+    /// the stream does not ask for it again.
+    /// </summary>
+    public void Keep(long offset, long length)
+    {
+        lock (_gate) _received.Add(offset, offset + length);
+    }
+
     public void Add(ulong offset, int length)
     {
         lock (_gate) _received.Add((long)offset, (long)offset + length);

@@ -31,7 +31,7 @@ internal sealed class ResumingBlockStream(
         while (true)
         {
             var before = Received.Bytes;
-            var ranges = tries == 0 && before == 0 ? null : Received.Missing();
+            var ranges = tries == 0 && Received.IsEmpty ? null : Received.Missing();
             try
             {
                 await watcher.ConnectionAsync(resumed: ranges is not null, () => media.StreamAsync(copy, ranges,
