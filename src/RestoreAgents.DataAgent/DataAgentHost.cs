@@ -58,7 +58,7 @@ public static class DataAgentHost
                 : services.GetRequiredService<DirectRestoreDiskFactory>());
         builder.Services.AddSingleton<RestoreRunner>();
         builder.Services.AddSingleton<RestoreJobRegistry>();
-        builder.Services.AddHostedService<StaleCacheCleaner>();
+        builder.Services.AddHostedService<JobRecovery>();
         builder.Services.AddHostedService(services => services.GetRequiredService<FuseRestoreDiskFactory>());
         builder.Services.AddHealthChecks().AddCheck<PseudoDiskHealth>("pseudo-disk");
         builder.Services.AddHostedService<JobShutdownService>();

@@ -12,7 +12,8 @@ namespace RestoreAgents.DataAgent.Journal;
 /// <remarks>
 /// Format, version 1: the 8 bytes "RAJRNL01", then records of [u32 payload length][u8 kind][payload][u32 CRC-32 of
 /// the length, kind and payload], little-endian. The first record is the request (kind 1, JSON); each later one a
-/// list of page ranges stored since the one before (kind 2, a u32 count of [i64 first, i64 end) pairs). A write torn
+/// list of page ranges stored since the one before (kind 2, a u32 count of [i64 first, i64 end) pairs), or a mark
+/// that the job was resumed (kind 3, empty). A write torn
 /// by a crash leaves a short or mis-summed record at the tail: reading stops there, the checkpoint before it holds,
 /// and the file is cut back to it before anything is appended.
 /// </remarks>
@@ -22,13 +23,16 @@ internal sealed class JobJournal : IDisposable
     private const int MaxPayload = 16 * 1024 * 1024;
     private const byte RequestKind = 1;
     private const byte PagesKind = 2;
+    private const byte ResumedKind = 3;
     private static readonly byte[] Magic = "RAJRNL01"u8.ToArray();
 
     private readonly FileStream _file;
     private readonly RangeSet _storedPages;
 
-    private JobJournal(string path, FileStream file, JournaledRequest request, RangeSet storedPages, long tornBytes)
+    private JobJournal(string path, FileStream file, JournaledRequest request, RangeSet storedPages, long tornBytes,
+        int resumes)
     {
+        Resumes = resumes;
         Path = path;
         _file = file;
         Request = request;
@@ -39,6 +43,9 @@ internal sealed class JobJournal : IDisposable
     public string Path { get; }
 
     public JournaledRequest Request { get; }
+
+    /// <summary>Times the job was resumed from this journal (<see cref="AppendResumed"/>).</summary>
+    public int Resumes { get; private set; }
 
     /// <summary>Bytes cut from the tail when it was opened: a record a crash tore (0 for a clean file).</summary>
     public long TornBytes { get; }
@@ -60,7 +67,7 @@ internal sealed class JobJournal : IDisposable
         var file = new FileStream(path, OwnerOnlyFiles.CreateNew(FileAccess.ReadWrite));
         try
         {
-            var journal = new JobJournal(path, file, request, new RangeSet(), tornBytes: 0);
+            var journal = new JobJournal(path, file, request, new RangeSet(), tornBytes: 0, resumes: 0);
             var json = JsonSerializer.SerializeToUtf8Bytes(request, JournalJsonContext.Default.JournaledRequest);
             file.Write(Magic);
             journal.AppendRecord(RequestKind, json);
@@ -95,17 +102,20 @@ internal sealed class JobJournal : IDisposable
             var request = Parse(path, payload);
 
             var stored = new RangeSet();
-            int good = position;
-            while (TryReadRecord(bytes, ref position, out kind, out payload) && kind == PagesKind
-                && TryAddPages(payload, stored))
+            int good = position, resumes = 0;
+            while (TryReadRecord(bytes, ref position, out kind, out payload)
+                && (kind == PagesKind ? TryAddPages(payload, stored) : kind == ResumedKind && payload.IsEmpty))
+            {
+                if (kind == ResumedKind) resumes++;
                 good = position;
+            }
             if (good < bytes.Length)
             {
                 file.SetLength(good);
                 file.Flush(flushToDisk: true);
             }
             file.Seek(good, SeekOrigin.Begin);
-            return new JobJournal(path, file, request, stored, bytes.Length - good);
+            return new JobJournal(path, file, request, stored, bytes.Length - good, resumes);
         }
         catch
         {
@@ -130,6 +140,13 @@ internal sealed class JobJournal : IDisposable
         {
             foreach (var range in pages) _storedPages.Add(range.Start, range.End);
         }
+    }
+
+    /// <summary>Marks one more resume of the job, synced.</summary>
+    public void AppendResumed()
+    {
+        AppendRecord(ResumedKind, []);
+        Resumes++;
     }
 
     public void Dispose() => _file.Dispose();

@@ -48,6 +48,22 @@ internal sealed class DataAgentService(RestoreJobRegistry jobs, TimeProvider tim
         return Task.FromResult(new CancelRestoreResponse { State = job.State });
     }
 
+    [Authorize(Policy = AccessPolicies.RestoresOperate)]
+    public override async Task<ResumeRestoreResponse> ResumeRestore(ResumeRestoreRequest request,
+        ServerCallContext context)
+    {
+        var job = await jobs.ResumeAsync(request.JobId, request.SasUrl, context.CancellationToken);
+        return new ResumeRestoreResponse { State = job.State };
+    }
+
+    [Authorize(Policy = AccessPolicies.RestoresOperate)]
+    public override Task<DiscardRestoreResponse> DiscardRestore(DiscardRestoreRequest request,
+        ServerCallContext context)
+    {
+        jobs.Discard(request.JobId);
+        return Task.FromResult(new DiscardRestoreResponse { State = RestoreState.Cancelled });
+    }
+
     [Authorize(Policy = AccessPolicies.RestoresView)]
     public override Task<ListRestoresResponse> ListRestores(ListRestoresRequest request, ServerCallContext context)
     {
