@@ -27,6 +27,8 @@ public static class Restorectl
             new StatusCommand(environment, agents),
             new WatchCommand(environment, agents),
             new CancelCommand(environment, agents),
+            new ResumeCommand(environment, agents),
+            new DiscardCommand(environment, agents),
             new DownloadCommand(environment),
             new MountCommand(environment),
             new CertsCommand(environment),

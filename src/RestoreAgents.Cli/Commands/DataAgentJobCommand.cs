@@ -5,7 +5,8 @@ using RestoreAgents.Protocol.V1;
 namespace RestoreAgents.Cli.Commands;
 
 /// <summary>
-/// The shape of the commands that act on a data agent's jobs (status, watch, cancel): a --data-agent option and a
+/// The shape of the commands that act on a data agent's jobs (status, watch, cancel, resume,
+/// discard): a --data-agent option and a
 /// JOB argument; the command gets a connection to the agent and the job id.
 /// </summary>
 public abstract class DataAgentJobCommand : Command
@@ -35,9 +36,14 @@ public abstract class DataAgentJobCommand : Command
     protected abstract Task<int> RunAsync(AgentConnection<DataAgent.DataAgentClient> agent, string jobId,
         CancellationToken cancellationToken);
 
+    /// <summary>For a command with options of its own: the parsed command line too.</summary>
+    protected virtual Task<int> RunAsync(ParseResult parseResult, AgentConnection<DataAgent.DataAgentClient> agent,
+        string jobId, CancellationToken cancellationToken) => RunAsync(agent, jobId, cancellationToken);
+
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var agent = _agents.DataAgent(parseResult.GetRequiredValue(_dataAgent));
-        return await RunAsync(agent, parseResult.GetValue(_job) ?? "", cancellationToken).ConfigureAwait(false);
+        return await RunAsync(parseResult, agent, parseResult.GetValue(_job) ?? "", cancellationToken)
+            .ConfigureAwait(false);
     }
 }

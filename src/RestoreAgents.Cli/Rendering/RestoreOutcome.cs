@@ -31,6 +31,10 @@ public static class RestoreOutcome
             case RestoreState.Cancelled:
                 return Fail(environment, ExitCodes.JobFailed, $"job {jobId} was cancelled"
                     + (string.IsNullOrWhiteSpace(final.Error) ? "" : $": {final.Error}"));
+            case RestoreState.Interrupted:
+                return Fail(environment, ExitCodes.JobFailed, $"job {jobId} was interrupted and can resume: {final.Error}"
+                    + (final.Error.Contains("restorectl resume", StringComparison.Ordinal) ? ""
+                        : $" ('restorectl resume {jobId}' goes on, 'restorectl discard {jobId}' gives it up)"));
             default:
                 return Fail(environment, ExitCodes.OtherError, $"the {agent.Role} at {agent.Display} ended the watch "
                     + $"of job {jobId} while it was {RestoreProgressText.State(final.State)}; "
@@ -64,6 +68,9 @@ public static class RestoreOutcome
         if (final.CloudPacing is { ThrottledCalls: > 0 } pacing)
             output.WriteLine($"  the cloud throttled {pacing.ThrottledCalls} of {pacing.PutPageCalls} Put Page calls; "
                 + "each was retried, paced");
+        if (final.Resumes > 0)
+            output.WriteLine($"  resumed {final.Resumes} " + (final.Resumes == 1 ? "time" : "times")
+                + $" from its journal; the last resume found {ByteSize.Format(final.BytesKeptAtResume)} in the blob");
         if (final.StreamReconnects > 0)
             output.WriteLine($"  the media agent's stream broke and was re-opened {final.StreamReconnects} "
                 + (final.StreamReconnects == 1 ? "time" : "times") + ", for the ranges still missing");

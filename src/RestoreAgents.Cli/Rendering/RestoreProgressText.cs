@@ -13,11 +13,13 @@ public static class RestoreProgressText
         RestoreState.Completed => "completed",
         RestoreState.Failed => "failed",
         RestoreState.Cancelled => "cancelled",
+        RestoreState.Resuming => "resuming",
+        RestoreState.Interrupted => "interrupted",
         _ => "unknown",
     };
 
     public static bool IsFinal(RestoreState state) =>
-        state is RestoreState.Completed or RestoreState.Failed or RestoreState.Cancelled;
+        state is RestoreState.Completed or RestoreState.Failed or RestoreState.Cancelled or RestoreState.Interrupted;
 
     /// <summary>Whole percent of the allocated bytes received; an empty disk is 100% at once.</summary>
     public static int Percent(RestoreProgress progress) => progress.BytesToRestore == 0

@@ -186,13 +186,14 @@ internal sealed class JobJournal : IDisposable
         if (payload.Length < 4) return false;
         var count = BinaryPrimitives.ReadUInt32LittleEndian(payload);
         if (payload.Length != 4 + (long)count * 16) return false;
-        for (int i = 0; i < count; i++)
+        var pages = new LongRange[count];
+        for (int i = 0; i < pages.Length; i++)
         {
-            long start = BinaryPrimitives.ReadInt64LittleEndian(payload[(4 + i * 16)..]);
-            long end = BinaryPrimitives.ReadInt64LittleEndian(payload[(12 + i * 16)..]);
-            if (start < 0 || end <= start) return false;
-            stored.Add(start, end);
+            pages[i] = new LongRange(BinaryPrimitives.ReadInt64LittleEndian(payload[(4 + i * 16)..]),
+                BinaryPrimitives.ReadInt64LittleEndian(payload[(12 + i * 16)..]));
+            if (pages[i].Start < 0 || pages[i].End <= pages[i].Start) return false; // all of a record, or none
         }
+        foreach (var range in pages) stored.Add(range.Start, range.End);
         return true;
     }
 

@@ -11,7 +11,7 @@ public static class AccessPolicies
     /// <summary>Media agent: StreamBlocks, the copy's data itself.</summary>
     public const string CopiesStream = "CopiesStream";
 
-    /// <summary>Data agent: StartRestore, CancelRestore.</summary>
+    /// <summary>Data agent: StartRestore, CancelRestore, ResumeRestore, DiscardRestore.</summary>
     public const string RestoresOperate = "RestoresOperate";
 
     /// <summary>Data agent: WatchRestore, ListRestores.</summary>
