@@ -73,6 +73,8 @@ public sealed class DataAgentMetrics
         RestoreState.Completed => "completed",
         RestoreState.Failed => "failed",
         RestoreState.Cancelled => "cancelled",
+        RestoreState.Resuming => "resuming",
+        RestoreState.Interrupted => "interrupted",
         _ => "unknown",
     };
 }

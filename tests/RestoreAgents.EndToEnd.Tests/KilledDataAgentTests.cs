@@ -1,3 +1,5 @@
+using Grpc.Core;
+using RestoreAgents.Caching;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.PseudoDisk.Interop;
 using RestoreAgents.Testing;
@@ -5,57 +7,269 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>
-/// A data agent killed with SIGKILL mid-restore leaves a stale FUSE mount and a page cache on the proxy; the next
-/// agent on the same folders clears both and restores the copy again, byte for byte.
+/// The data agent process is killed with SIGKILL again and again during one restore — mid-stream, right as its
+/// journal is written, while the VHD footer's Put Page is on its way — and each time started again on the same
+/// cache folder. It resumes the job by itself (same id, watchers see resuming), clears the stale FUSE mount, asks
+/// the media agent only for what is not in the blob, and the blob ends equal to the source (qemu-img compare).
+/// What each resume asks for again that had been sent before stays within one checkpoint window.
 /// </summary>
 [Requires(RealPart.Azurite, RealPart.Fuse, RealPart.QemuImg)]
 [Collection(AgentsCollection.Name)]
-public sealed class KilledDataAgentTests(AgentsFixture agents)
+public sealed class KilledDataAgentTests(AgentsFixture agents) : IAsyncLifetime
 {
-    private const uint MiB = 1024 * 1024;
+    private const int KiB = 1024;
+    private const int MiB = 1024 * KiB;
+    private const int DiskSize = 32 * MiB;
+    private const int PageSize = 256 * KiB;
+    private const int CacheSize = MiB;          // 4 slots
+    private const int CheckpointPages = 4;
+    private const string Scripted = "scripted";
+    private const string ThroughProxy = "through-proxy";
+
+    /// <summary>
+    /// What a resume may ask for again: the pages stored since the last checkpoint, the pages in the cache, and what
+    /// was on its way between the agents when the process died (the media agent counts a block sent once its
+    /// connection took it).
+    /// </summary>
+    private const long ResendWindow = (CheckpointPages + CacheSize / PageSize) * (long)PageSize;
+
     private readonly RestoreDriver _driver = new(agents);
+    private ScriptedMediaAgent _media = null!;
+    private CloudFaultProxy _proxy = null!;
 
-    [Fact]
-    public async Task DataAgentKilledMidRestore_NextStartClearsWhatItLeftAndRestoresAgain()
+    public async Task InitializeAsync()
     {
-        using var folder = new TempDirectory("killed-agent");
-        var cache = folder.Combine("cache");
-        var mount = folder.Combine("mount");
-        string[] settings = [$"--DataAgent:CacheDirectory={cache}", $"--DataAgent:MountPath={mount}", .. agents.NamedParts];
-        var image = Path.Combine(agents.WorkPath, "killed.raw");
-        await TestDiskImage.CreateAsync(image, 96L * MiB, seed: 51, dataFraction: 1.0);
-        await _driver.BackupAsync(image, "killed");
-        var request = _driver.Request("killed", "killed.vhd", 512 * 1024, MiB);
+        _media = await ScriptedMediaAgent.StartAsync(agents.Pki);
+        _proxy = await CloudFaultProxy.StartAsync(agents.Azurite.BlobEndpoint);
+        // 8 MiB/s of Put Pages: a run takes seconds, so kills land mid-stream.
+        _proxy.Pace(new BlobPacing { BytesPerSecond = 8 * MiB });
+    }
 
-        await using var first = await AgentProcess.StartAsync("RestoreAgents.DataAgent", agents.Pki, settings);
-        using (var channel = agents.Pki.Channel(first.Url, TestPki.Operator))
+    public async Task DisposeAsync()
+    {
+        await _proxy.DisposeAsync();
+        await _media.DisposeAsync();
+    }
+
+    /// <summary>Five kills per restore: three at seeded points of the stream, one at a checkpoint, one in the footer.</summary>
+    [Theory]
+    [InlineData(1, "fuse")]
+    [InlineData(2, "fuse")]
+    [InlineData(3, "fuse")]
+    [InlineData(4, "direct")]
+    public async Task DataAgentKilledAtSeededPoints_ResumesEachTime_BlobEqualsSource_ResendWithinOneWindow(int seed,
+        string mode)
+    {
+        using var folder = new TempDirectory($"killed-{seed}");
+        var name = $"killed-{seed}";
+        var disk = TestBytes.NonZero(DiskSize, seed);
+        var image = folder.Combine("source.raw");
+        await File.WriteAllBytesAsync(image, disk);
+        _media.Serve(name, disk, ScriptedMediaAgent.Pieces(disk));
+        var footer = _proxy.Add(new CloudFaultRule
         {
-            var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
-            var job = (await client.StartRestoreAsync(request)).JobId;
-            using var watch = client.WatchRestore(new WatchRestoreRequest { JobId = job });
-            while (await watch.ResponseStream.MoveNext(CancellationToken.None)
-                && watch.ResponseStream.Current.BytesRestored == 0)
+            Kind = CloudRequestKind.PutPage, Fault = CloudFault.Stall, Blob = $"{name}.vhd", FromOffset = DiskSize,
+            StallFor = TimeSpan.FromMinutes(2), Times = 1,
+        });
+        var points = KillPoints(seed);
+        var settings = Settings(folder, mode);
+
+        var agent = await AgentProcess.StartAsync("RestoreAgents.DataAgent", agents.Pki, settings);
+        var processes = new List<AgentProcess> { agent };
+        var streamsAtKill = new List<int>();
+        try
+        {
+            string job;
+            using (var channel = agents.Pki.Channel(agent.Url, TestPki.Operator))
             {
+                var request = _driver.Request(name, $"{name}.vhd", PageSize, CacheSize, mediaAgent: Scripted,
+                    destination: ThroughProxy);
+                job = (await new Protocol.V1.DataAgent.DataAgentClient(channel).StartRestoreAsync(request)).JobId;
             }
-            Assert.True(watch.ResponseStream.Current.State == RestoreState.Running, first.Output);
+            var journal = Path.Combine(folder.Combine("cache"), job, "journal");
+            var sawResuming = false;
+            foreach (var point in points)
+            {
+                await HangGuard.Within(KillAtAsync(agent, job, journal, point, footer),
+                    $"job {job} to reach kill point {point}\n{agent.Output}");
+                streamsAtKill.Add(_media.BlocksSent(name).Count);
+                var resumed = Resumes(job);
+                var next = await AgentProcess.StartAsync("RestoreAgents.DataAgent", agents.Pki, settings);
+                processes.Add(next);
+                // Killed while writing into its own mount, the agent hangs in exit until its FUSE connection is aborted.
+                Assert.True(await agent.ExitedWithinAsync(TimeSpan.FromSeconds(30)),
+                    $"the killed agent is still stuck in exit after the next agent started\n{next.Output}");
+                agent = next;
+                await HangGuard.Within(resumed(agent), $"job {job} to resume\n{agent.Output}");
+                sawResuming |= await FirstStateAsync(agent, job) == RestoreState.Resuming;
+            }
 
-            first.Kill();
-            Assert.True(Directory.Exists(Path.Combine(cache, job)), "the killed agent left no cache folder");
+            var result = await WatchToEndAsync(agent, job);
+
+            Assert.True(result.State == RestoreState.Completed, $"{result.State}: {result.Error}\n{agent.Output}");
+            Assert.True(result.Verified);
+            Assert.Equal((uint)points.Count, result.Resumes);
+            Assert.True(sawResuming || points.Count == 0, "no watcher saw the job resuming");
+            if (mode == "fuse") Assert.Contains("was cleared", string.Concat(processes.Skip(1).Select(p => p.Output)));
+            var compare = await QemuImg.CompareAsync(image, await _driver.DownloadAsync($"{name}.vhd"), "raw", "vpc");
+            Assert.True(compare.ExitCode == 0, compare.Combined);
+            Assert.False(Directory.Exists(Path.GetDirectoryName(journal)), "the completed job's journal is still there");
+
+            var resent = ResentPerResume(_media.BlocksSent(name), streamsAtKill);
+            Console.WriteLine($"kill test seed {seed} ({mode}): kill points {string.Join(", ", points)}; bytes re-sent "
+                + $"per resume {string.Join(", ", resent)} (window {ResendWindow})");
+            Assert.All(resent, bytes => Assert.InRange(bytes, 0, ResendWindow));
         }
-        // Killed while writing into its own mount, the agent hangs in exit until its FUSE connection is aborted.
-        Assert.True(MountTable.Find(mount) is { IsFuse: true }, "the killed agent left no mount: the test proves nothing");
+        finally
+        {
+            foreach (var process in processes) await process.DisposeAsync();
+            if (MountTable.Find(folder.Combine("mount")) is not null)
+                await ProcessRunner.RunAsync("umount", ["-l", folder.Combine("mount")]);
+        }
+    }
 
-        await using var second = await AgentProcess.StartAsync("RestoreAgents.DataAgent", agents.Pki, settings);
-        Assert.True(await first.ExitedWithinAsync(TimeSpan.FromSeconds(30)),
-            "the killed agent is still stuck in exit after the next agent started");
-        Assert.Empty(Directory.EnumerateFileSystemEntries(cache));
-        Assert.Contains("was cleared", second.Output);
-        request.Overwrite = true;
-        var result = await _driver.RestoreAsync(request, second.Url);
+    private enum KillPoint
+    {
+        /// <summary>Once this share of the copy has arrived (a seeded fraction, in the kill's name).</summary>
+        Stream,
 
-        Assert.True(result.State == RestoreState.Completed, $"{result.Error}\n{second.Output}");
-        Assert.True(result.Verified);
-        var compare = await QemuImg.CompareAsync(image, await _driver.DownloadAsync("killed.vhd"), "raw", "vpc");
-        Assert.True(compare.ExitCode == 0, compare.Combined);
+        /// <summary>The moment the journal takes its first checkpoint of pages after the resume.</summary>
+        Checkpoint,
+
+        /// <summary>While the VHD footer's Put Page is held by the fault proxy: every page is in, the footer is not.</summary>
+        Footer,
+    }
+
+    private sealed record Kill(KillPoint Point, double Fraction)
+    {
+        public override string ToString() => Point == KillPoint.Stream ? $"stream@{Fraction:P0}" : Point.ToString().ToLowerInvariant();
+    }
+
+    private static List<Kill> KillPoints(int seed)
+    {
+        var random = new Random(seed);
+        double Between(double low, double high) => low + random.NextDouble() * (high - low);
+        return
+        [
+            new(KillPoint.Stream, Between(0.05, 0.25)),
+            new(KillPoint.Checkpoint, 0),
+            new(KillPoint.Stream, Between(0.35, 0.6)),
+            new(KillPoint.Stream, Between(0.65, 0.9)),
+            new(KillPoint.Footer, 0),
+        ];
+    }
+
+    private string[] Settings(TempDirectory folder, string mode)
+    {
+        var destination = $"--DataAgent:Destinations:{ThroughProxy}";
+        return
+        [
+            $"--DataAgent:CacheDirectory={folder.Combine("cache")}", $"--DataAgent:MountPath={folder.Combine("mount")}",
+            $"--DataAgent:PseudoDisk={mode}", .. agents.NamedParts,
+            $"--DataAgent:MediaAgents:{Scripted}:Url={_media.Url}",
+            $"{destination}:BlobEndpoint={_proxy.BlobEndpoint}", $"{destination}:Credential=AccountKey",
+            $"{destination}:AccountName={AzuriteFixture.AccountName}",
+            $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true",
+            $"--DataAgent:Journal:CheckpointPages={CheckpointPages}", "--DataAgent:Journal:CheckpointInterval=00:00:30",
+        ];
+    }
+
+    /// <summary>Waits for the kill point in the agent's job, then kills the agent with SIGKILL.</summary>
+    private async Task KillAtAsync(AgentProcess agent, string job, string journal, Kill kill, CloudFaultRule footer)
+    {
+        switch (kill.Point)
+        {
+            case KillPoint.Checkpoint:
+            {
+                // The resume's own mark is the write in flight now or just done; the next one is a checkpoint of pages.
+                var length = new FileInfo(journal).Length;
+                using var watcher = new FileSystemWatcher(Path.GetDirectoryName(journal)!, "journal")
+                {
+                    NotifyFilter = NotifyFilters.Size | NotifyFilters.LastWrite,
+                };
+                var checkpoint = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                watcher.Changed += (_, _) =>
+                {
+                    if (new FileInfo(journal).Length <= length) return;
+                    agent.Kill();
+                    checkpoint.TrySetResult();
+                };
+                watcher.EnableRaisingEvents = true;
+                await checkpoint.Task;
+                return;
+            }
+            case KillPoint.Footer:
+                await footer.FirstApplied;
+                agent.Kill();
+                return;
+            default:
+            {
+                using var channel = agents.Pki.Channel(agent.Url, TestPki.Operator);
+                using var watch = new Protocol.V1.DataAgent.DataAgentClient(channel)
+                    .WatchRestore(new WatchRestoreRequest { JobId = job });
+                await foreach (var progress in watch.ResponseStream.ReadAllAsync())
+                {
+                    Assert.False(RestoreAgentsJobEnded(progress), $"the job ended ({progress.State}: {progress.Error}) "
+                        + $"before kill point {kill}");
+                    if (progress.State == RestoreState.Running
+                        && progress.BytesRestored >= kill.Fraction * progress.BytesToRestore)
+                    {
+                        agent.Kill();
+                        return;
+                    }
+                }
+                throw new InvalidOperationException($"the watch of job {job} ended before kill point {kill}");
+            }
+        }
+    }
+
+    private static bool RestoreAgentsJobEnded(RestoreProgress progress) => progress.State is RestoreState.Completed
+        or RestoreState.Failed or RestoreState.Cancelled or RestoreState.Interrupted;
+
+    /// <summary>Completes when the next agent has taken the job from its journal (its log says so).</summary>
+    private static Func<AgentProcess, Task> Resumes(string job) => async agent =>
+    {
+        bool Match(string line) => line.Contains($"Restore {job} resumes from its journal", StringComparison.Ordinal);
+        var next = agent.NextLineAsync(Match);
+        if (agent.Output.Split('\n').Any(Match)) return;
+        await next;
+    };
+
+    private async Task<RestoreState> FirstStateAsync(AgentProcess agent, string job)
+    {
+        using var channel = agents.Pki.Channel(agent.Url, TestPki.Operator);
+        using var watch = new Protocol.V1.DataAgent.DataAgentClient(channel)
+            .WatchRestore(new WatchRestoreRequest { JobId = job });
+        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None));
+        return watch.ResponseStream.Current.State;
+    }
+
+    private async Task<RestoreProgress> WatchToEndAsync(AgentProcess agent, string job)
+    {
+        using var channel = agents.Pki.Channel(agent.Url, TestPki.Operator);
+        return await HangGuard.Within(RestoreDriver.WatchAsync(new Protocol.V1.DataAgent.DataAgentClient(channel), job),
+            $"job {job} to end\n{agent.Output}");
+    }
+
+    /// <summary>
+    /// For each resume, the bytes its streams carried that an earlier process's streams had carried already.
+    /// </summary>
+    /// <param name="streamsAtKill">How many streams had been opened when each kill came.</param>
+    private static List<long> ResentPerResume(IReadOnlyList<IReadOnlyList<(ulong Offset, int Length)>> streams,
+        IReadOnlyList<int> streamsAtKill)
+    {
+        var resent = new List<long>();
+        for (int kill = 0; kill < streamsAtKill.Count; kill++)
+        {
+            var before = new RangeSet();
+            foreach (var stream in streams.Take(streamsAtKill[kill]))
+                foreach (var (offset, length) in stream) before.Add((long)offset, (long)offset + length);
+            int end = kill + 1 < streamsAtKill.Count ? streamsAtKill[kill + 1] : streams.Count;
+            long again = 0;
+            foreach (var stream in streams.Take(end).Skip(streamsAtKill[kill]))
+                foreach (var (offset, length) in stream) again += before.OverlapLength((long)offset, (long)offset + length);
+            resent.Add(again);
+        }
+        return resent;
     }
 }

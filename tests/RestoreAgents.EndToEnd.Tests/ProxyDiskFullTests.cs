@@ -8,10 +8,11 @@ namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>
 /// The proxy's cache disk fills during a restore (StartRestore found room for its cache, then something else took
-/// it): the job fails naming the cache file and the cause, the pages already uploaded stay in the blob as they
-/// were, and the data agent goes on serving.
+/// it): the job ends interrupted naming the file and the cause, the pages already uploaded stay in the blob as they
+/// were, its journal stays, and the data agent goes on serving. Once the space is back, resuming the job completes
+/// it, and the blob equals the source.
 /// </summary>
-[Requires(RealPart.Azurite, RealPart.Fuse, RealPart.Root)]
+[Requires(RealPart.Azurite, RealPart.Fuse, RealPart.Root, RealPart.QemuImg)]
 [Collection(AgentsCollection.Name)]
 public sealed class ProxyDiskFullTests(AgentsFixture agents)
 {
@@ -21,7 +22,7 @@ public sealed class ProxyDiskFullTests(AgentsFixture agents)
     [Theory]
     [InlineData("fuse")]
     [InlineData("direct")]
-    public async Task Restore_CacheDiskFills_FailsNamingTheCacheFileAndKeepsWhatWasUploaded(string mode)
+    public async Task Restore_CacheDiskFills_EndsResumable_AndResumesOnceThereIsRoom(string mode)
     {
         using var folder = new TempDirectory("full-proxy");
         var cache = folder.Combine("cache");
@@ -56,12 +57,26 @@ public sealed class ProxyDiskFullTests(AgentsFixture agents)
 
             var result = await RestoreDriver.WatchAsync(client, restore.JobId);
 
-            Assert.Equal(RestoreState.Failed, result.State);
+            Assert.True(result.State == RestoreState.Interrupted, $"{result.State}: {result.Error}");
             Assert.Contains("No space left on device", result.Error);
             Assert.Contains(cache, result.Error);
+            Assert.Contains($"restorectl resume {restore.JobId}", result.Error);
             await AssertUploadedPagesMatchAsync($"{name}.vhd", image);
             await client.ListRestoresAsync(new ListRestoresRequest());
-            Assert.Equal([filler], Directory.EnumerateFileSystemEntries(cache));
+            Assert.Equal([filler, Path.Combine(cache, restore.JobId)], Directory.EnumerateFileSystemEntries(cache).Order());
+            Assert.Equal([Path.Combine(cache, restore.JobId, "journal")],
+                Directory.EnumerateFileSystemEntries(Path.Combine(cache, restore.JobId)));
+
+            File.Delete(filler);
+            await client.ResumeRestoreAsync(new ResumeRestoreRequest { JobId = restore.JobId });
+            var resumed = await RestoreDriver.WatchAsync(client, restore.JobId);
+
+            Assert.True(resumed.State == RestoreState.Completed, $"{resumed.State}: {resumed.Error}");
+            Assert.True(resumed.Verified);
+            Assert.Equal(1u, resumed.Resumes);
+            var compare = await QemuImg.CompareAsync(image, await _driver.DownloadAsync($"{name}.vhd"), "raw", "vpc");
+            Assert.True(compare.ExitCode == 0, compare.Combined);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(cache));
         }
         finally
         {

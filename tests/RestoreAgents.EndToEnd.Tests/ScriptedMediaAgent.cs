@@ -87,6 +87,13 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
     public IReadOnlyList<IReadOnlyList<Extent>> RangesAsked(string name) =>
         _copies.Asked.TryGetValue(name, out var asked) ? [.. asked] : [];
 
+    /// <summary>
+    /// The blocks each StreamBlocks call for <paramref name="name"/> handed to its connection, as (offset, length), one
+    /// list per call in the order the calls came: what travelled, or was on its way when the caller went away.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<(ulong Offset, int Length)>> BlocksSent(string name) =>
+        _copies.Sent.TryGetValue(name, out var sent) ? [.. sent.Select(s => (IReadOnlyList<(ulong, int)>)[.. s])] : [];
+
     /// <summary>The disk's bytes as a real media agent sends them: 64 KiB pieces in order, each with its checksum.</summary>
     public static List<Block> Pieces(byte[] disk, int pieceSize = 64 * 1024)
     {
@@ -114,6 +121,8 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
         public ConcurrentDictionary<string, int> SilentAfter { get; } = new();
 
         public ConcurrentDictionary<string, ConcurrentQueue<IReadOnlyList<Extent>>> Asked { get; } = new();
+
+        public ConcurrentDictionary<string, ConcurrentQueue<ConcurrentQueue<(ulong, int)>>> Sent { get; } = new();
     }
 
     private sealed class Service(Copies copies) : Protocol.V1.MediaAgent.MediaAgentBase
@@ -125,11 +134,14 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
             ServerCallContext context)
         {
             copies.Asked.GetOrAdd(request.CopyName, _ => new()).Enqueue([.. request.Ranges]);
+            var sent = new ConcurrentQueue<(ulong, int)>();
+            copies.Sent.GetOrAdd(request.CopyName, _ => new()).Enqueue(sent);
             var silentAfter = copies.SilentAfter.TryRemove(request.CopyName, out var count) ? count : int.MaxValue;
             foreach (var block in Find(request.CopyName).Blocks.Where(b => Asked(request, b)))
             {
                 if (silentAfter-- == 0) await Task.Delay(Timeout.Infinite, context.CancellationToken);
                 await responseStream.WriteAsync(block, context.CancellationToken);
+                sent.Enqueue((block.Offset, block.Data.Length));
             }
         }
 

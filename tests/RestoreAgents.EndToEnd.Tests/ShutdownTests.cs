@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs.Specialized;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.PseudoDisk.Interop;
 using RestoreAgents.Testing;
@@ -7,9 +8,9 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>
-/// Stopping the data agent (what SIGTERM does through the host) in the middle of a restore cancels the job
-/// cleanly: the watcher is told, the cache and the mount are left empty, and the half-written blob never gets
-/// the footer that would make it pass for a whole disk.
+/// Stopping the data agent (what SIGTERM does through the host) in the middle of a restore interrupts the job
+/// cleanly: the watcher is told, the cache keeps only the job's journal, the mount is gone, and the half-written blob
+/// never gets the footer that would make it pass for a whole disk. The next start resumes the job to its end.
 /// </summary>
 [Requires(RealPart.Azurite, RealPart.Fuse)]
 [Collection(AgentsCollection.Name)]
@@ -19,7 +20,7 @@ public sealed class ShutdownTests(AgentsFixture agents)
     private readonly RestoreDriver _driver = new(agents);
 
     [Fact]
-    public async Task StoppingTheDataAgent_DuringARestore_CancelsTheJobCleanly()
+    public async Task StoppingTheDataAgent_DuringARestore_InterruptsTheJob_AndTheNextStartResumesIt()
     {
         using var folder = new TempDirectory("stopping-agent");
         var cache = folder.Combine("cache");
@@ -30,14 +31,16 @@ public sealed class ShutdownTests(AgentsFixture agents)
         await _driver.BackupAsync(image, "stopped");
 
         RestoreProgress last;
+        string job;
         await using (dataAgent)
         {
             using var channel = agents.ChannelTo(dataAgent);
             var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
             // 1 MiB of cache for 192 MiB of data: the job is bound to be mid-stream when the agent stops.
             var started = await client.StartRestoreAsync(_driver.Request("stopped", "stopped.vhd", 512 * 1024, MiB));
+            job = started.JobId;
             using var watch = client.WatchRestore(new WatchRestoreRequest { JobId = started.JobId });
-            last = await ReadUntilAsync(watch.ResponseStream, p => p.BytesRestored > 0);
+            last = await ReadUntilAsync(watch.ResponseStream, p => p.PagesUploaded > 0);
             Assert.Equal(RestoreState.Running, last.State);
 
             var stopping = dataAgent.StopAsync();
@@ -45,9 +48,10 @@ public sealed class ShutdownTests(AgentsFixture agents)
             await stopping;
         }
 
-        Assert.True(last.State == RestoreState.Cancelled, $"{last.State}: {last.Error}");
+        Assert.True(last.State == RestoreState.Interrupted, $"{last.State}: {last.Error}");
         Assert.True(last.BytesRestored < 192ul * MiB, "the restore finished before the agent stopped");
-        Assert.Empty(Directory.EnumerateFileSystemEntries(cache));
+        Assert.Equal([Path.Combine(cache, job)], Directory.EnumerateFileSystemEntries(cache));
+        Assert.Equal([Path.Combine(cache, job, "journal")], Directory.EnumerateFileSystemEntries(Path.Combine(cache, job)));
         Assert.False(MountTable.Find(mount) is { IsFuse: true }, $"the pseudo-disk is still mounted at {mount}");
         var blob = new PageBlobClient(agents.Azurite.ConnectionString, "restores", "stopped.vhd");
         var tail = new byte[8];
@@ -55,6 +59,19 @@ public sealed class ShutdownTests(AgentsFixture agents)
         await using (var read = await blob.OpenReadAsync(position: size - 512))
             await read.ReadExactlyAsync(tail);
         Assert.NotEqual("conectix"u8.ToArray(), tail);
+
+        using var log = new LogRecorder("RestoreAgents.DataAgent.Jobs.RestoreJobRegistry");
+        await using var next = await agents.StartDataAgentAsync(cache, builder => builder.Logging.AddProvider(log),
+            $"--DataAgent:MountPath={mount}");
+        await HangGuard.Within(log.LineAsync(line => line.Contains($"Restore {job} resumes", StringComparison.Ordinal)),
+            $"job {job} to resume");
+        using var nextChannel = agents.ChannelTo(next);
+        var resumed = await RestoreDriver.WatchAsync(new Protocol.V1.DataAgent.DataAgentClient(nextChannel), job);
+        Assert.True(resumed.State == RestoreState.Completed, $"{resumed.State}: {resumed.Error}");
+        Assert.True(resumed.Verified);
+        Assert.Equal(1u, resumed.Resumes);
+        Assert.True(resumed.BytesKeptAtResume > 0, "the resume kept nothing of what the first run put in the blob");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cache));
     }
 
     private static async Task<RestoreProgress> ReadUntilAsync(IAsyncStreamReader<RestoreProgress> stream,

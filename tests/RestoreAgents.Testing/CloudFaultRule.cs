@@ -62,6 +62,11 @@ public sealed class CloudFaultRule
     /// <summary>How many requests this rule has failed so far.</summary>
     public int Applied => Volatile.Read(ref _applied);
 
+    /// <summary>Completes when the rule first takes a request (a stalled one is held from then on).</summary>
+    public Task FirstApplied => _firstApplied.Task;
+
+    private readonly TaskCompletionSource _firstApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>True, counting it, when this rule fails the request.</summary>
     internal bool Takes(CloudRequestKind kind, string blob, long? offset)
     {
@@ -73,6 +78,7 @@ public sealed class CloudFaultRule
             if (++_matched <= Skip || _applied >= Times) return false;
             if (Probability < 1 && (_draws ??= new Random(Seed)).NextDouble() >= Probability) return false;
             _applied++;
+            _firstApplied.TrySetResult();
             return true;
         }
     }

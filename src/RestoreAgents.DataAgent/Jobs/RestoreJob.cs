@@ -96,6 +96,9 @@ internal sealed class RestoreJob
         _cancellation.Cancel();
     }
 
+    /// <summary>A job taken from a journal shows <c>resuming</c> from the start, queued or not, until it runs.</summary>
+    internal void MarkResuming() { lock (_gate) _state = RestoreState.Resuming; }
+
     /// <summary>A resumed job reconciles with its blob first, as <c>resuming</c>; any other starts <c>running</c>.</summary>
     internal void MarkRunning(DateTimeOffset now)
     {

@@ -186,6 +186,7 @@ internal sealed class RestoreJobRegistry(
                 ResumedFrom = journal,
                 Resumes = journal.Resumes,
             };
+            job.MarkResuming();
             _jobs[job.Id] = job;
             metrics.JobQueued();
             logger.LogInformation("Restore {Job} resumes from its journal (resume {Resumes}): copy {Copy} from {Media} "

@@ -4,18 +4,22 @@ using RestoreAgents.Testing;
 namespace RestoreAgents.EndToEnd.Tests;
 
 /// <summary>
-/// CancelRestore ends a FUSE-mode job within seconds even while its write into the pseudo-disk waits in a full
-/// page cache for a cloud that never answers: no token reaches that FUSE thread, so the cancel must reach the cache.
+/// CancelRestore ends a job within seconds in either mode even while its write waits in a full page cache for a
+/// cloud that never answers (in fuse mode no token reaches that FUSE thread, so the cancel must reach the cache),
+/// and the cancelled job's journal goes with its cache folder: it will not resume.
 /// </summary>
 [Requires(RealPart.Azurite, RealPart.Fuse)]
 [Collection(AgentsCollection.Name)]
-public sealed class FuseCancelTests(AgentsFixture agents)
+public sealed class CancelTests(AgentsFixture agents)
 {
     private const uint KiB = 1024;
     private readonly RestoreDriver _driver = new(agents);
 
-    [Fact]
-    public async Task CancelRestore_OfAFuseJobBlockedOnAStalledPutPage_EndsItWithin5Seconds_AndAbandonsTheUploads()
+    [Theory]
+    [InlineData("fuse")]
+    [InlineData("direct")]
+    public async Task CancelRestore_OfAJobBlockedOnAStalledPutPage_EndsItWithin5Seconds_AbandonsTheUploads_AndItsJournal(
+        string mode)
     {
         var image = Path.Combine(agents.WorkPath, "stalled.raw");
         await TestDiskImage.CreateAsync(image, 4L * 1024 * KiB, seed: 31, dataFraction: 1);
@@ -25,7 +29,7 @@ public sealed class FuseCancelTests(AgentsFixture agents)
         using var folder = new TempDirectory("fuse-cancel");
         var destination = "--DataAgent:Destinations:stalled";
         await using var dataAgent = await agents.StartDataAgentAsync(folder.Combine("cache"),
-            $"--DataAgent:MountPath={folder.Combine("mount")}", $"{destination}:BlobEndpoint={cloud.BlobEndpoint}",
+            $"--DataAgent:MountPath={folder.Combine("mount")}", $"--DataAgent:PseudoDisk={mode}", $"{destination}:BlobEndpoint={cloud.BlobEndpoint}",
             $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
             $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
         // Two 64 KiB slots: once both pages are held in Put Page, the job's 1 MiB pwrite waits in the cache.
@@ -37,10 +41,15 @@ public sealed class FuseCancelTests(AgentsFixture agents)
         var started = await client.StartRestoreAsync(request);
         await cloud.WaitForHeldPutPagesAsync(2);
 
+        Assert.True(File.Exists(folder.Combine("cache", started.JobId, "journal")), "the job wrote no journal");
+
+        var cancelling = System.Diagnostics.Stopwatch.StartNew();
         await client.CancelRestoreAsync(new CancelRestoreRequest { JobId = started.JobId });
         var last = await RestoreDriver.WatchAsync(client, started.JobId).WaitAsync(TimeSpan.FromSeconds(5));
+        Console.WriteLine($"cancel ({mode}): the job ended {cancelling.Elapsed.TotalSeconds:F2} s after CancelRestore");
 
         Assert.Equal(RestoreState.Cancelled, last.State);
+        Assert.False(Directory.Exists(folder.Combine("cache", started.JobId)), "the cancelled job's journal is still there");
         await cloud.WaitForAbandonedPutPagesAsync(2);
     }
 }
