@@ -146,7 +146,7 @@ public sealed class JobJournalTests : IDisposable
         {
         }
 
-        Assert.Equal(OwnerOnlyFiles.FileMode, File.GetUnixFileMode(FilePath));
-        Assert.Equal(OwnerOnlyFiles.FolderMode, File.GetUnixFileMode(Folder));
+        Assert.Equal(OwnerOnlyFiles.FileMode, FileModes.Of(FilePath));
+        Assert.Equal(OwnerOnlyFiles.FolderMode, FileModes.Of(Folder));
     }
 }

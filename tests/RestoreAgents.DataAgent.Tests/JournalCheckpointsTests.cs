@@ -17,12 +17,14 @@ public sealed class JournalCheckpointsTests : IDisposable
 
     private string Folder => _folder.Combine("r-0123456789ab");
 
-    private IReadOnlyList<LongRange> OnDisk()
+    private async Task<IReadOnlyList<LongRange>> OnDiskAsync()
     {
-        // A second reader of the file, as the next data agent would be (the writer holds it exclusively: copy it).
+        // What the next data agent would read. The writer holds the file under .NET's exclusive lock (one data agent
+        // per journal), which cp, not taking that advisory lock, passes by.
         var copy = _folder.Combine("copy", "r-0123456789ab");
         Directory.CreateDirectory(copy);
-        File.Copy(Path.Combine(Folder, JobJournal.FileName), Path.Combine(copy, JobJournal.FileName), overwrite: true);
+        var cp = await ProcessRunner.RunAsync("cp", [Path.Combine(Folder, JobJournal.FileName), copy]);
+        Assert.True(cp.ExitCode == 0, cp.Combined);
         using var journal = JobJournal.Open(copy);
         return journal.StoredPages;
     }
@@ -36,10 +38,10 @@ public sealed class JournalCheckpointsTests : IDisposable
 
         await checkpoints.PageStoredAsync(4, CancellationToken.None);
         await checkpoints.PageStoredAsync(0, CancellationToken.None);
-        Assert.Empty(OnDisk());
+        Assert.Empty(await OnDiskAsync());
 
         await checkpoints.PageStoredAsync(1, CancellationToken.None);
-        Assert.Equal([new LongRange(0, 2), new LongRange(4, 5)], OnDisk());
+        Assert.Equal([new LongRange(0, 2), new LongRange(4, 5)], await OnDiskAsync());
         Assert.Equal(1, checkpoints.Checkpoints);
     }
 
@@ -51,11 +53,11 @@ public sealed class JournalCheckpointsTests : IDisposable
         await using var checkpoints = new JournalCheckpoints(journal, options, _clock);
 
         await checkpoints.PageStoredAsync(7, CancellationToken.None);
-        Assert.Empty(OnDisk());
+        Assert.Empty(await OnDiskAsync());
 
         _clock.Advance(TimeSpan.FromHours(1));
         await checkpoints.PageStoredAsync(8, CancellationToken.None);
-        Assert.Equal([new LongRange(7, 9)], OnDisk());
+        Assert.Equal([new LongRange(7, 9)], await OnDiskAsync());
     }
 
     [Fact]
@@ -67,7 +69,7 @@ public sealed class JournalCheckpointsTests : IDisposable
 
         await checkpoints.FlushAsync(CancellationToken.None);
 
-        Assert.Equal([new LongRange(2, 3)], OnDisk());
+        Assert.Equal([new LongRange(2, 3)], await OnDiskAsync());
     }
 
     [Theory]
