@@ -90,8 +90,8 @@ public sealed class KilledDataAgentTests(AgentsFixture agents) : IAsyncLifetime
             var sawResuming = false;
             foreach (var point in points)
             {
-                await HangGuard.Within(KillAtAsync(agent, job, journal, point, footer),
-                    $"job {job} to reach kill point {point}\n{agent.Output}");
+                await WithinAsync(agent, KillAtAsync(agent, job, journal, point, footer),
+                    $"job {job} to reach kill point {point}");
                 streamsAtKill.Add(_media.BlocksSent(name).Count);
                 var resumed = Resumes(job);
                 var next = await AgentProcess.StartAsync("RestoreAgents.DataAgent", agents.Pki, settings);
@@ -100,7 +100,7 @@ public sealed class KilledDataAgentTests(AgentsFixture agents) : IAsyncLifetime
                 Assert.True(await agent.ExitedWithinAsync(TimeSpan.FromSeconds(30)),
                     $"the killed agent is still stuck in exit after the next agent started\n{next.Output}");
                 agent = next;
-                await HangGuard.Within(resumed(agent), $"job {job} to resume\n{agent.Output}");
+                await WithinAsync(agent, resumed(agent), $"job {job} to resume");
                 sawResuming |= await FirstStateAsync(agent, job) == RestoreState.Resuming;
             }
 
@@ -223,6 +223,19 @@ public sealed class KilledDataAgentTests(AgentsFixture agents) : IAsyncLifetime
         }
     }
 
+    /// <summary>The hang guard, with what the agent logged by the time it gave up.</summary>
+    private static async Task WithinAsync(AgentProcess agent, Task task, string what)
+    {
+        try
+        {
+            await HangGuard.Within(task, what);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{agent.Output}", e);
+        }
+    }
+
     private static bool RestoreAgentsJobEnded(RestoreProgress progress) => progress.State is RestoreState.Completed
         or RestoreState.Failed or RestoreState.Cancelled or RestoreState.Interrupted;
 
@@ -247,8 +260,9 @@ public sealed class KilledDataAgentTests(AgentsFixture agents) : IAsyncLifetime
     private async Task<RestoreProgress> WatchToEndAsync(AgentProcess agent, string job)
     {
         using var channel = agents.Pki.Channel(agent.Url, TestPki.Operator);
-        return await HangGuard.Within(RestoreDriver.WatchAsync(new Protocol.V1.DataAgent.DataAgentClient(channel), job),
-            $"job {job} to end\n{agent.Output}");
+        var watching = RestoreDriver.WatchAsync(new Protocol.V1.DataAgent.DataAgentClient(channel), job);
+        await WithinAsync(agent, watching, $"job {job} to end");
+        return await watching;
     }
 
     /// <summary>
