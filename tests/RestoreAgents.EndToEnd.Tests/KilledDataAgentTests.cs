@@ -1,5 +1,6 @@
 using Grpc.Core;
 using RestoreAgents.Caching;
+using RestoreAgents.DataAgent.Disks;
 using RestoreAgents.Protocol.V1;
 using RestoreAgents.PseudoDisk.Interop;
 using RestoreAgents.Testing;
@@ -28,9 +29,11 @@ public sealed class KilledDataAgentTests(AgentsFixture agents) : IAsyncLifetime
 
     /// <summary>
     /// What a resume may ask for again of what had arrived: the pages stored since the last checkpoint (fewer than
-    /// CheckpointPages) and the pages the cache held (its slots).
+    /// CheckpointPages), the pages the cache held (its slots), and what the disk writer gathered on the way into
+    /// the cache (two buffers of <see cref="BlockGatherer.WriteSize"/>: one filling, one being written).
     /// </summary>
-    private const long ResendWindow = (CheckpointPages + CacheSize / PageSize) * (long)PageSize;
+    private const long ResendWindow = (CheckpointPages + CacheSize / PageSize) * (long)PageSize
+        + 2 * BlockGatherer.WriteSize;
 
     private readonly RestoreDriver _driver = new(agents);
     private ScriptedMediaAgent _media = null!;
@@ -40,8 +43,8 @@ public sealed class KilledDataAgentTests(AgentsFixture agents) : IAsyncLifetime
     {
         _media = await ScriptedMediaAgent.StartAsync(agents.Pki);
         _proxy = await CloudFaultProxy.StartAsync(agents.Azurite.BlobEndpoint);
-        // 8 MiB/s of Put Pages: a run takes seconds, so kills land mid-stream.
-        _proxy.Pace(new BlobPacing { BytesPerSecond = 8 * MiB });
+        // 3 MiB/s of Put Pages: a run takes about 10 s, so kills land mid-stream even on a loaded machine.
+        _proxy.Pace(new BlobPacing { BytesPerSecond = 3 * MiB });
     }
 
     public async Task DisposeAsync()
