@@ -1,5 +1,6 @@
 using RestoreAgents.Caching;
 using RestoreAgents.DataAgent.Journal;
+using RestoreAgents.Files;
 using RestoreAgents.Testing;
 
 namespace RestoreAgents.DataAgent.Tests;

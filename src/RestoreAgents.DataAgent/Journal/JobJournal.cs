@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text.Json;
 using RestoreAgents.Caching;
+using RestoreAgents.Files;
 
 namespace RestoreAgents.DataAgent.Journal;
 
