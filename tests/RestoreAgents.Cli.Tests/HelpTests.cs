@@ -2,7 +2,7 @@ namespace RestoreAgents.Cli.Tests;
 
 public sealed class HelpTests
 {
-    public static TheoryData<string> Commands => ["backup", "copies", "restore", "status", "watch", "cancel", "download", "mount"];
+    public static TheoryData<string> Commands => ["backup", "copies", "restore", "status", "watch", "cancel", "resume", "discard", "download", "mount"];
 
     [Fact]
     public async Task Help_ListsEveryCommand_AndTheExitCodes()

