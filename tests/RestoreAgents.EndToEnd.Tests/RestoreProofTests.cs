@@ -28,11 +28,8 @@ public sealed class RestoreProofTests(AgentsFixture agents) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _proxy = await CloudFaultProxy.StartAsync(agents.Azurite.BlobEndpoint);
-        var destination = $"--DataAgent:Destinations:{ThroughProxy}";
         _dataAgent = await agents.StartDataAgentAsync(_folder.Combine("cache"),
-            $"--DataAgent:MountPath={_folder.Combine("mount")}", $"{destination}:BlobEndpoint={_proxy.BlobEndpoint}",
-            $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
-            $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
+            [$"--DataAgent:MountPath={_folder.Combine("mount")}", .. agents.AzuriteAt(ThroughProxy, _proxy.BlobEndpoint)]);
     }
 
     public async Task DisposeAsync()
