@@ -89,7 +89,7 @@ public sealed class RestoreCommand : Command
     private readonly Option<string> _sku = new("--sku")
     {
         Description = "With --create: the disk's SKU (Standard_LRS, StandardSSD_LRS, Premium_LRS, PremiumV2_LRS, "
-            + "UltraSSD_LRS, ...; default Standard_LRS).",
+            + "UltraSSD_LRS, ...).",
         HelpName = "SKU",
         DefaultValueFactory = _ => "Standard_LRS",
     };
