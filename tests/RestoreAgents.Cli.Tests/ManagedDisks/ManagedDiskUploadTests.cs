@@ -1,6 +1,4 @@
 using Azure.Core;
-using Azure.Core.Pipeline;
-using Azure.ResourceManager;
 using Azure.ResourceManager.Compute.Models;
 using RestoreAgents.Cli.ManagedDisks;
 using RestoreAgents.Testing.FakeArm;
@@ -162,21 +160,7 @@ public sealed class ManagedDiskUploadTests : IAsyncLifetime
     private static ManagedDiskPlan Plan(bool create) => new(new ResourceIdentifier(DiskId), create, 21 * MiB + 512,
         "westeurope", DiskStorageAccountType.StandardLrs, TimeSpan.FromHours(6));
 
-    private ManagedDiskUpload Upload()
-    {
-        var options = new ArmClientOptions
-        {
-            Environment = new ArmEnvironment(_arm.Endpoint, "https://management.azure.com/"),
-            // Trust exactly the fake's own certificate.
-            Transport = new HttpClientTransport(new HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-                    certificate?.Thumbprint == _arm.Certificate.Thumbprint,
-            }),
-        };
-        options.Retry.MaxRetries = 0;
-        return new ManagedDiskUpload(new ArmClient(new FixedTokenCredential(), null, options), TimeProvider.System, _log);
-    }
+    private ManagedDiskUpload Upload() => new(_arm.CreateClient(), TimeProvider.System, _log);
 
     /// <summary>The Resource Manager calls, polls left out, with the disk's id shortened to "disk".</summary>
     private string[] Calls() => _arm.Requests

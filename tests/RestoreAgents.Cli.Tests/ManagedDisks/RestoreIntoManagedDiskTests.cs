@@ -1,5 +1,3 @@
-using Azure.Core.Pipeline;
-using Azure.ResourceManager;
 using Grpc.Core;
 using RestoreAgents.Cli.Tests.Fakes;
 using RestoreAgents.Protocol.V1;
@@ -87,20 +85,5 @@ public sealed class RestoreIntoManagedDiskTests : IAsyncLifetime
         "--managed-disk", DiskId, .. extra,
     ];
 
-    private CliRun Run() => new() { ResourceManager = ArmClient };
-
-    private ArmClient ArmClient()
-    {
-        var options = new ArmClientOptions
-        {
-            Environment = new ArmEnvironment(_arm.Endpoint, "https://management.azure.com/"),
-            Transport = new HttpClientTransport(new HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-                    certificate?.Thumbprint == _arm.Certificate.Thumbprint,
-            }),
-        };
-        options.Retry.MaxRetries = 0;
-        return new ArmClient(new FixedTokenCredential(), null, options);
-    }
+    private CliRun Run() => new() { ResourceManager = _arm.CreateClient };
 }

@@ -3,6 +3,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using Azure.Core.Pipeline;
+using Azure.ResourceManager;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -43,7 +45,32 @@ public sealed class FakeArmServer : IAsyncDisposable
     /// <summary>A status beginGetAccess answers with instead of granting (e.g. 409), or null to grant.</summary>
     public int? GrantFailsWith { get; set; }
 
+    /// <summary>
+    /// Runs when a disk is created, with its uploadSizeBytes, before the create completes: where a test makes the
+    /// disk's data path (an Azurite page blob of that size) and sets <see cref="AccessSas"/> to its SAS.
+    /// </summary>
+    public Func<long, Task>? OnCreate { get; set; }
+
     public IReadOnlyList<ArmRequest> Requests => [.. _requests];
+
+    /// <summary>
+    /// A Resource Manager client of this server, as restorectl would make one for Azure: signed with
+    /// <see cref="FixedTokenCredential"/>, trusting exactly this server's certificate, without retries.
+    /// </summary>
+    public ArmClient CreateClient()
+    {
+        var options = new ArmClientOptions
+        {
+            Environment = new ArmEnvironment(Endpoint, "https://management.azure.com/"),
+            Transport = new HttpClientTransport(new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+                    certificate?.Thumbprint == Certificate.Thumbprint,
+            }),
+        };
+        options.Retry.MaxRetries = 0;
+        return new ArmClient(new FixedTokenCredential(), null, options);
+    }
 
     public static async Task<FakeArmServer> StartAsync()
     {
@@ -114,6 +141,8 @@ public sealed class FakeArmServer : IAsyncDisposable
         var disk = Disk(id, id[(id.LastIndexOf('/') + 1)..], (string?)body?["location"] ?? "",
             (string?)body?["sku"]?["name"] ?? "Standard_LRS",
             (string?)creation["createOption"] == "Upload" ? "ReadyToUpload" : "Unattached", creation);
+        if (OnCreate is { } onCreate)
+            await onCreate((long?)creation["uploadSizeBytes"] ?? 0);
         var operation = Start(() => _disks[id] = disk, result: null, asyncOperation: true);
         context.Response.StatusCode = 202;
         context.Response.Headers["Azure-AsyncOperation"] = OperationUrl(operation);

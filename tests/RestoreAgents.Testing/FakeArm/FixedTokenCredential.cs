@@ -1,9 +1,9 @@
 using Azure.Core;
 
-namespace RestoreAgents.Cli.Tests.ManagedDisks;
+namespace RestoreAgents.Testing.FakeArm;
 
 /// <summary>An Azure identity that signs in nowhere: one fixed bearer token, for a fake Resource Manager.</summary>
-internal sealed class FixedTokenCredential : TokenCredential
+public sealed class FixedTokenCredential : TokenCredential
 {
     public const string Token = "fake-arm-token";
 
