@@ -53,6 +53,10 @@ internal sealed class RestoreJobRegistry(
                 ? await ManagedDiskPreflight.CheckAsync(managedDisk, container, request.BlobName, copy,
                     time.GetUtcNow(), cancellationToken)
                 : null;
+            if (request.ManagedDisk is { ExpiresOn: null })
+                logger.LogWarning("The SAS for managed disk {Blob} names no expiry (a stored policy keeps it) and the "
+                    + "request states none: whether it outlasts the upload was not checked",
+                    LogSafe.Text($"{request.Container}/{request.BlobName}"));
 
             var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default,
                 container)
