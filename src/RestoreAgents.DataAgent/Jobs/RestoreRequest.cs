@@ -1,3 +1,4 @@
+using RestoreAgents.DataAgent.ManagedDisks;
 using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.Protocol.V1;
 
@@ -10,6 +11,7 @@ namespace RestoreAgents.DataAgent.Jobs;
 /// <param name="Destination">The configured destination's name.</param>
 /// <param name="UsesSas">The request brought a SAS URL: a resumed job would need it again.</param>
 /// <param name="Verify">How the job proves the blob: none, the proof, or the proof and a read-back (never unspecified).</param>
+/// <param name="ManagedDisk">Set when the destination is a managed disk: the blob exists and is only written.</param>
 internal sealed record RestoreRequest(
     ConfiguredMediaAgent MediaAgent,
     string CopyName,
@@ -20,4 +22,5 @@ internal sealed record RestoreRequest(
     int PageSize,
     long CacheSize,
     VerifyMode Verify,
-    bool Overwrite);
+    bool Overwrite,
+    ManagedDiskTarget? ManagedDisk = null);
