@@ -44,6 +44,7 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly PageCacheMetrics? _metrics;
     private readonly IStoredPages? _storedPages;
+    private readonly IPageCheck? _pageCheck;
     private readonly Telemetry.SpanBudget _uploadSpans;
     private readonly Telemetry.SpanBudget _slotWaitSpans;
 
@@ -73,8 +74,10 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     /// <param name="timeProvider">Clock for wait and upload times; the system clock by default.</param>
     /// <param name="metrics">The host's page cache instruments; none by default.</param>
     /// <param name="storedPages">Told of each whole page once it is in the blob (a restore's journal); none by default.</param>
+    /// <param name="pageCheck">Sees each page's bytes before its upload (a restore's proof); none by default.</param>
     public PageCache(PageCacheOptions options, long diskSize, IPageBlob blob, string name,
-        TimeProvider? timeProvider = null, PageCacheMetrics? metrics = null, IStoredPages? storedPages = null)
+        TimeProvider? timeProvider = null, PageCacheMetrics? metrics = null, IStoredPages? storedPages = null,
+        IPageCheck? pageCheck = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(blob);
@@ -93,6 +96,7 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _metrics = metrics;
         _storedPages = storedPages;
+        _pageCheck = pageCheck;
         _uploadSpans = new Telemetry.SpanBudget(PageCacheTelemetry.Source, PageCacheTelemetry.PageUploadSpan,
             PageCacheTelemetry.SampledUploads, PageCacheTelemetry.SampledFailures, _time);
         _slotWaitSpans = new Telemetry.SpanBudget(PageCacheTelemetry.Source, PageCacheTelemetry.SlotWaitSpan,
@@ -140,6 +144,20 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
 
     /// <summary>The cache file (deleted on dispose); its size never exceeds SlotCount × PageSize.</summary>
     public string CacheFilePath => _file.Path;
+
+    /// <summary>
+    /// The pages (by number, ascending ranges) the blob holds data in as far as the cache knows: uploaded with data,
+    /// or declared in the blob, and not cleared since. After a flush, a restore's blob must list exactly these.
+    /// </summary>
+    public IReadOnlyList<LongRange> PagesHoldingData()
+    {
+        lock (_gate)
+        {
+            var pages = new LongRange[_pagesWithData.Count];
+            for (int i = 0; i < pages.Length; i++) pages[i] = _pagesWithData[i];
+            return pages;
+        }
+    }
 
     public PageCacheStatistics Statistics
     {

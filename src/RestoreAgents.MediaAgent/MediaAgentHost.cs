@@ -27,9 +27,12 @@ public static class MediaAgentHost
             .Validate(options => options.StreamIdleTimeout > TimeSpan.Zero,
                 "MediaAgent:StreamIdleTimeout must be positive (e.g. 00:10:00).")
             .ValidateOnStart();
-        builder.Services.AddSingleton(services => new SecondaryCopyStore(
-            services.GetRequiredService<IOptions<MediaAgentOptions>>().Value.StorePath,
-            services.GetRequiredService<ILogger<SecondaryCopyStore>>()));
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<MediaAgentOptions>>().Value;
+            return new SecondaryCopyStore(options.StorePath, services.GetRequiredService<ILogger<SecondaryCopyStore>>(),
+                options.ReadAheadChunks);
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MediaAgentMetrics>();
 

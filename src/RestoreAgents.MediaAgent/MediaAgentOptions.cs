@@ -17,4 +17,11 @@ public sealed class MediaAgentOptions
     /// reads slowly, not never: the default leaves it ten minutes.
     /// </summary>
     public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Chunks a stream reads, decompresses and checks ahead of sending, in parallel: more keeps more cores busy,
+    /// each costs a block of memory per stream.
+    /// </summary>
+    [Range(1, 64, ErrorMessage = "MediaAgent:ReadAheadChunks must be 1 to 64 chunks.")]
+    public int ReadAheadChunks { get; set; } = Store.SecondaryCopyStore.DefaultReadAhead;
 }

@@ -27,7 +27,7 @@ public sealed class JobJournalTests : IDisposable
         UsesSas = usesSas,
         PageSize = 4096,
         CacheSize = 65536,
-        Verify = true,
+        Verify = Protocol.V1.VerifyMode.Readback,
         Overwrite = false,
         DiskSize = 1 << 20,
         AllocatedBytes = 1 << 19,

@@ -7,6 +7,7 @@ using RestoreAgents.Cloud;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Journal;
 using RestoreAgents.DataAgent.Destinations;
+using RestoreAgents.DataAgent.ManagedDisks;
 using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.Hosting;
 using RestoreAgents.Protocol.V1;
@@ -50,11 +51,21 @@ internal sealed class RestoreJobRegistry(
             // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
             var media = new MediaAgentClient(channels, request.MediaAgent, time, logger);
             var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
+            // A managed disk is checked now, so a refusal is this call's answer and nothing is ever written.
+            var disk = request.ManagedDisk is { } managedDisk
+                ? await ManagedDiskPreflight.CheckAsync(managedDisk, container, request.BlobName, copy,
+                    time.GetUtcNow(), cancellationToken)
+                : null;
+            if (request.ManagedDisk is { ExpiresOn: null })
+                logger.LogWarning("The SAS for managed disk {Blob} names no expiry (a stored policy keeps it) and the "
+                    + "request states none: whether it outlasts the upload was not checked",
+                    LogSafe.Text($"{request.Container}/{request.BlobName}"));
 
             var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default,
                 container)
             {
                 Admission = admission,
+                ExistingBlob = disk,
             };
             _jobs[job.Id] = job;
             metrics.JobQueued();

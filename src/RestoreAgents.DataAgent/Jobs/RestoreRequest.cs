@@ -1,4 +1,6 @@
+using RestoreAgents.DataAgent.ManagedDisks;
 using RestoreAgents.DataAgent.MediaAgents;
+using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.DataAgent.Jobs;
 
@@ -8,6 +10,8 @@ namespace RestoreAgents.DataAgent.Jobs;
 /// </summary>
 /// <param name="Destination">The configured destination's name.</param>
 /// <param name="UsesSas">The request brought a SAS URL: a resumed job would need it again.</param>
+/// <param name="Verify">How the job proves the blob: none, the proof, or the proof and a read-back (never unspecified).</param>
+/// <param name="ManagedDisk">Set when the destination is a managed disk: the blob exists and is only written.</param>
 internal sealed record RestoreRequest(
     ConfiguredMediaAgent MediaAgent,
     string CopyName,
@@ -17,5 +21,6 @@ internal sealed record RestoreRequest(
     bool UsesSas,
     int PageSize,
     long CacheSize,
-    bool Verify,
-    bool Overwrite);
+    VerifyMode Verify,
+    bool Overwrite,
+    ManagedDiskTarget? ManagedDisk = null);

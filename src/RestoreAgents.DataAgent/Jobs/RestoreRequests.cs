@@ -1,7 +1,9 @@
 using Grpc.Core;
 using RestoreAgents.Caching;
 using RestoreAgents.Cloud;
+using RestoreAgents.Cloud.ManagedDisks;
 using RestoreAgents.DataAgent.Destinations;
+using RestoreAgents.DataAgent.ManagedDisks;
 using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.Protocol.V1;
 
@@ -49,9 +51,17 @@ internal static class RestoreRequests
             throw Invalid(e.Message);
         }
 
+        ManagedDiskTarget? managedDisk = null;
+        if (destination.Kind == DestinationKind.ManagedDisk)
+        {
+            // Open has made sure a managed disk's request brings its blob SAS.
+            managedDisk = new ManagedDiskTarget(BlobSasGrant.Of(target.SasUrl),
+                target.SasExpiresAt?.ToDateTimeOffset());
+        }
+
         var request = new RestoreRequest(mediaAgent, message.CopyName, destination.Name, container.Name, blobName,
-            UsesSas: !string.IsNullOrWhiteSpace(target.SasUrl), (int)pageSize, cacheSize, message.Verify,
-            message.Overwrite);
+            UsesSas: !string.IsNullOrWhiteSpace(target.SasUrl), (int)pageSize, cacheSize, Verify(message.VerifyMode),
+            message.Overwrite, managedDisk);
         return (request, container);
     }
 
@@ -104,6 +114,14 @@ internal static class RestoreRequests
         DiskSize = copy.DiskSize,
         AllocatedBytes = copy.AllocatedBytes,
         DiskSha256 = copy.DiskSha256,
+    };
+
+    /// <summary>The request's verify mode; unspecified is the proof.</summary>
+    private static VerifyMode Verify(VerifyMode mode) => mode switch
+    {
+        VerifyMode.Unspecified => VerifyMode.Proof,
+        VerifyMode.None or VerifyMode.Proof or VerifyMode.Readback => mode,
+        _ => throw Invalid($"verify_mode {(int)mode} is not a verify mode: use NONE, PROOF or READBACK"),
     };
 
     private static RestoreRejectedException Invalid(string message) => new(StatusCode.InvalidArgument, message);

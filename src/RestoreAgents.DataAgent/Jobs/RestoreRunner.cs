@@ -131,11 +131,17 @@ internal sealed class RestoreRunner(
             throw;
         }
 
+        // The proof sees each page before its Put Page. A resumed job cannot prove the pages an earlier run put (their
+        // blocks' hashes are not streamed again), so it proves its blob by a read-back instead.
+        using var proof = request.Verify == VerifyMode.None || job.ResumedFrom is not null ? null
+            : new BlockProof(job.Copy, request.PageSize, $"blob '{request.BlobName}'");
         using (journal)
         {
             var blob = start.Blob!;
             job.AttachBlob(blob.Name);
             job.AttachPacing(blob, _options.UploadParallelism);
+            IReadOnlyList<LongRange> pagesWithData = [];
+            var footer = FixedVhdFooter.Create(layout.DataSize, Guid.NewGuid(), time.GetUtcNow());
             if (start.HasFooter)
             {
                 // The last run wrote the footer and stopped before it could say so: the blob is whole.
@@ -145,18 +151,27 @@ internal sealed class RestoreRunner(
             }
             else
             {
-                await RestorePagesAsync(job, journal, blob, start.KeptPages, layout, times, EndSetup,
-                    cancellationToken);
+                pagesWithData = await RestorePagesAsync(job, journal, blob, start.KeptPages, layout, proof, times,
+                    EndSetup, cancellationToken);
                 // The footer goes last: a blob that has it holds a whole disk.
-                var footer = FixedVhdFooter.Create(layout.DataSize, Guid.NewGuid(), time.GetUtcNow());
                 await Timed(DataAgentTelemetry.FooterSpan, t => times.Footer = t,
                     () => blob.WritePagesAsync(layout.DataSize, footer, cancellationToken).AsTask());
             }
 
-            if (request.Verify)
+            if (request.Verify != VerifyMode.None)
             {
-                await Timed(DataAgentTelemetry.VerifySpan, t => times.Verify = t,
-                    () => BlobVerifier.VerifyAsync(blob, layout.DiskSize, job.Copy.DiskSha256, cancellationToken));
+                await Timed(DataAgentTelemetry.VerifySpan, t => times.Verify = t, async () =>
+                {
+                    if (proof is not null)
+                    {
+                        // Every block went up as hashed, and the blob lists exactly the pages that were put.
+                        proof.Complete();
+                        await PageRangeProof.CheckAsync(blob, pagesWithData, request.PageSize, layout.DataSize,
+                            footer.Length, cancellationToken);
+                    }
+                    if (proof is null || request.Verify == VerifyMode.Readback)
+                        await BlobVerifier.VerifyAsync(blob, layout.DiskSize, job.Copy.DiskSha256, cancellationToken);
+                });
                 job.MarkVerified();
             }
         }
@@ -180,8 +195,9 @@ internal sealed class RestoreRunner(
                     journal.StoredPages, cancellationToken);
             if (start.Blob is null)
             {
-                // A resumed job whose blob never came to be (or was deleted) starts from the beginning.
-                var blob = await job.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize,
+                // A resumed job whose blob never came to be (or was deleted) starts from the beginning. A managed
+                // disk exists at its size and reads as zeros: it is written, never created or resized.
+                var blob = job.ExistingBlob ?? await job.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize,
                     request.Overwrite || job.ResumedFrom is not null, cancellationToken);
                 start = start with { Blob = blob, KeptPages = new RangeSet() };
             }
@@ -194,8 +210,10 @@ internal sealed class RestoreRunner(
         }
     }
 
-    private async Task RestorePagesAsync(RestoreJob job, JobJournal journal, AzurePageBlob blob, RangeSet keptPages,
-        DiskLayout layout, StageTimes times, Action endSetup, CancellationToken cancellationToken)
+    /// <returns>The pages this run put that hold data (what the proof's page-range check expects).</returns>
+    private async Task<IReadOnlyList<LongRange>> RestorePagesAsync(RestoreJob job, JobJournal journal,
+        AzurePageBlob blob, RangeSet keptPages, DiskLayout layout, BlockProof? proof, StageTimes times,
+        Action endSetup, CancellationToken cancellationToken)
     {
         var request = job.Request;
         PageCache cache;
@@ -210,7 +228,7 @@ internal sealed class RestoreRunner(
                 Directory = Path.Combine(_options.CacheDirectory, job.Id),
                 UploadParallelism = _options.UploadParallelism,
             };
-            cache = new PageCache(cacheOptions, layout.DataSize, blob, job.Id, time, cacheMetrics, checkpoints);
+            cache = new PageCache(cacheOptions, layout.DataSize, blob, job.Id, time, cacheMetrics, checkpoints, proof);
         }
         catch
         {
@@ -247,7 +265,7 @@ internal sealed class RestoreRunner(
             {
                 try
                 {
-                    await StreamBlocksAsync(job, disk, kept, times, cancellationToken);
+                    await StreamBlocksAsync(job, disk, kept, proof, times, cancellationToken);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -259,6 +277,7 @@ internal sealed class RestoreRunner(
                     times.SlotWait = cache.Statistics.SlotWaitTime;
                 }
                 await Timed(DataAgentTelemetry.FlushSpan, t => times.Flush += t, () => disk.CompleteAsync(cancellationToken));
+                return cache.PagesHoldingData();
             }
         }
         finally
@@ -307,8 +326,8 @@ internal sealed class RestoreRunner(
         }
     }
 
-    private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, KeptBytes kept, StageTimes times,
-        CancellationToken cancellationToken)
+    private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, KeptBytes kept, BlockProof? proof,
+        StageTimes times, CancellationToken cancellationToken)
     {
         var expected = (long)job.Copy.AllocatedBytes - kept.AllocatedBytes;
         if (expected == 0 && kept.Ranges.Count > 0) return; // the blob holds every byte of the copy
@@ -318,6 +337,8 @@ internal sealed class RestoreRunner(
         var watch = new StreamWatch(job, media.Agent, times, metrics, time);
         var received = await stream.StreamAsync(async (block, ct) =>
         {
+            // Before the bytes reach the cache: a page can be checked only against a hash that arrived.
+            if (proof is not null && !block.BlockSha256.IsEmpty) proof.AddHash((long)block.Offset, block.BlockSha256.Span);
             var writeStarted = time.GetTimestamp();
             await disk.WriteAsync((long)block.Offset, block.Data.Memory, ct);
             watch.AddWriting(time.GetElapsedTime(writeStarted));

@@ -1,3 +1,5 @@
+using RestoreAgents.Protocol.V1;
+
 namespace RestoreAgents.DataAgent.Journal;
 
 /// <summary>
@@ -16,7 +18,7 @@ internal sealed record JournaledRequest
     public required bool UsesSas { get; init; }
     public required int PageSize { get; init; }
     public required long CacheSize { get; init; }
-    public required bool Verify { get; init; }
+    public required VerifyMode Verify { get; init; }
     public required bool Overwrite { get; init; }
 
     /// <summary>The copy as it was described at the start: a resume checks the media agent still describes it so.</summary>
