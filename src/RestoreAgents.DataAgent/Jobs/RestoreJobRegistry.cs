@@ -47,6 +47,8 @@ internal sealed class RestoreJobRegistry(
             // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
             var media = new MediaAgentClient(channels, request.MediaAgent, time, logger);
             var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
+            await RestoreTargetCheck.RefuseMistakesAsync(request, copy, container, _options.MediaAgentTimeout, logger,
+                cancellationToken);
 
             var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default,
                 container)
