@@ -65,7 +65,8 @@ public sealed class BadInputTests(AgentsFixture agents)
         var error = await Assert.ThrowsAsync<RpcException>(async () => await client.StartRestoreAsync(request));
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Equal("media agent 'backup-2' is unreachable (the data agent's log says why)", error.Status.Detail);
+        Assert.Equal("media agent 'backup-2' is unreachable: connection refused (the data agent's log says more)",
+            error.Status.Detail);
         var jobs = await client.ListRestoresAsync(new ListRestoresRequest());
         Assert.DoesNotContain(jobs.Jobs, job => job.CopyName == request.CopyName);
         await AssertDataAgentStillServesAsync();

@@ -45,7 +45,9 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
         {
             // Whatever went wrong (no answer, a refused certificate, another server), the caller learns only that
             // the configured media agent cannot be used; Unreachable logs the cause.
-            throw Unreachable($"{e.StatusCode}: {Describe(e)}", NetworkProblem.Of(e.Status.DebugException));
+            throw Unreachable($"{e.StatusCode}: {Describe(e)}", e.StatusCode == StatusCode.DeadlineExceeded
+                ? "timed out"
+                : NetworkProblem.Of(e.Status.DebugException));
         }
     }
 
