@@ -301,7 +301,7 @@ public sealed class AzurePageBlobTests(AzuriteFixture azurite)
         var e = await Assert.ThrowsAsync<CloudDestinationException>(() =>
             throughSas.CreatePageBlobAsync(blobName, MiB, overwrite: false));
 
-        var span = Assert.Single(spans, s => ((string?)s.GetTagItem("restoreagents.blob"))?.EndsWith(blobName) == true);
+        var span = Assert.Single(spans, s => ((string?)s.GetTagItem(Telemetry.TelemetryAttributes.BlobUrl))?.EndsWith(blobName) == true);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal(e.Message, span.StatusDescription);
         // RequestFailedException's own text lists the response: "Status: 403 ... Headers: ... x-ms-request-id".

@@ -94,19 +94,19 @@ public sealed class AgentsFixture : IAsyncLifetime
     {
         get
         {
-            var destination = $"--DataAgent:Destinations:{DestinationName}";
             return
             [
                 $"--DataAgent:MediaAgents:{MediaAgentName}:Url={MediaAgentUrl}",
-                $"{destination}:BlobEndpoint={Azurite.BlobEndpoint}",
-                $"{destination}:Credential=AccountKey",
-                $"{destination}:AccountName={AzuriteFixture.AccountName}",
-                $"{destination}:AccountKeyFile={AccountKeyFile}",
-                $"{destination}:AllowPlaintext=true",
-                $"{destination}:AllowedSasHosts:0=127.0.0.1:{Azurite.Port}",
+                .. AzuriteAt(DestinationName, Azurite.BlobEndpoint),
+                $"--DataAgent:Destinations:{DestinationName}:AllowedSasHosts:0=127.0.0.1:{Azurite.Port}",
             ];
         }
     }
+
+    /// <summary>Settings of a destination <paramref name="name"/>: Azurite's account by key at
+    /// <paramref name="blobEndpoint"/> (a proxy or stand-in before it, or Azurite itself).</summary>
+    public string[] AzuriteAt(string name, string blobEndpoint) =>
+        AzuriteFixture.DestinationSettings(name, blobEndpoint, AccountKeyFile);
 
     /// <summary>A channel to the data agent, as an operator unless <paramref name="who"/> says otherwise.</summary>
     public GrpcChannel DataAgentChannel(string who = TestPki.Operator) => Pki.Channel(DataAgentUrl, who);

@@ -33,13 +33,10 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
         // Two retries (the fixture's), with short back-offs: a fault that outlasts them fails the job in a second;
         // throttling is retried for 10 s, and a call unanswered for 5 s is given up and tried again.
         // Its destination "through-proxy" is Azurite's account by key, at the proxy's address.
-        var destination = $"--DataAgent:Destinations:{ThroughProxy}";
         _dataAgent = await agents.StartDataAgentAsync(_folder.Combine("cache"),
-            $"--DataAgent:MountPath={_folder.Combine("mount")}", "--DataAgent:Cloud:RetryDelay=00:00:00.05",
+            [$"--DataAgent:MountPath={_folder.Combine("mount")}", "--DataAgent:Cloud:RetryDelay=00:00:00.05",
             "--DataAgent:Cloud:MaxRetryDelay=00:00:00.2", "--DataAgent:Cloud:ThrottleDeadline=00:00:10",
-            "--DataAgent:Cloud:NetworkTimeout=00:00:05", $"{destination}:BlobEndpoint={_proxy.BlobEndpoint}",
-            $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
-            $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
+            "--DataAgent:Cloud:NetworkTimeout=00:00:05", .. agents.AzuriteAt(ThroughProxy, _proxy.BlobEndpoint)]);
     }
 
     public async Task DisposeAsync()

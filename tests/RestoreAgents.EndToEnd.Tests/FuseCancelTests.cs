@@ -23,11 +23,8 @@ public sealed class FuseCancelTests(AgentsFixture agents)
         await using var cloud = await StalledPutPageCloud.StartAsync();
         // A data agent whose destination "stalled" is Azurite's account by key at the stalling cloud's address.
         using var folder = new TempDirectory("fuse-cancel");
-        var destination = "--DataAgent:Destinations:stalled";
         await using var dataAgent = await agents.StartDataAgentAsync(folder.Combine("cache"),
-            $"--DataAgent:MountPath={folder.Combine("mount")}", $"{destination}:BlobEndpoint={cloud.BlobEndpoint}",
-            $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
-            $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
+            [$"--DataAgent:MountPath={folder.Combine("mount")}", .. agents.AzuriteAt("stalled", cloud.BlobEndpoint)]);
         // Two 64 KiB slots: once both pages are held in Put Page, the job's 1 MiB pwrite waits in the cache.
         var request = _driver.Request("stalled", "stalled.vhd", pageSize: 64 * KiB, cacheSize: 128 * KiB,
             destination: "stalled");

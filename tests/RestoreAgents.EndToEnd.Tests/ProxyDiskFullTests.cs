@@ -31,12 +31,9 @@ public sealed class ProxyDiskFullTests(AgentsFixture agents)
         {
             // Its destination "silent": Azurite's account by key at a port that accepts and never answers.
             await using var silent = new SilentEndpoint();
-            var destination = "--DataAgent:Destinations:silent";
-            await using var dataAgent = await agents.StartDataAgentAsync(cache, $"--DataAgent:PseudoDisk={mode}",
+            await using var dataAgent = await agents.StartDataAgentAsync(cache, [$"--DataAgent:PseudoDisk={mode}",
                 $"--DataAgent:MountPath={folder.Combine("mount")}", "--DataAgent:MaxConcurrentJobs=1",
-                $"{destination}:BlobEndpoint=http://127.0.0.1:{silent.Port}/{AzuriteFixture.AccountName}",
-                $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
-                $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
+                .. agents.AzuriteAt("silent", $"http://127.0.0.1:{silent.Port}/{AzuriteFixture.AccountName}")]);
             using var channel = agents.ChannelTo(dataAgent);
             var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
             var name = $"full-{mode}";

@@ -53,11 +53,8 @@ public sealed class StageBreakdownTests(AgentsFixture agents)
 
         // A data agent whose destination "slow-cloud" is Azurite's account by key, at the proxy's address.
         using var folder = new TempDirectory("slow-cloud");
-        var destination = "--DataAgent:Destinations:slow-cloud";
         await using var dataAgent = await agents.StartDataAgentAsync(folder.Combine("cache"),
-            $"--DataAgent:MountPath={folder.Combine("mount")}", $"{destination}:BlobEndpoint={proxy.BlobEndpoint}",
-            $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
-            $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
+            [$"--DataAgent:MountPath={folder.Combine("mount")}", .. agents.AzuriteAt("slow-cloud", proxy.BlobEndpoint)]);
 
         var result = await driver.RestoreAsync(
             driver.Request("slow-upload", "slow-upload.vhd", MiB, 2 * MiB, destination: "slow-cloud"),

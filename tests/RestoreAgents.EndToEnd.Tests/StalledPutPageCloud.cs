@@ -25,9 +25,6 @@ internal sealed class StalledPutPageCloud : IAsyncDisposable
         _app.Run(AnswerAsync);
     }
 
-    /// <summary>A connection string for this endpoint (the emulator's well-known account: its key guards nothing).</summary>
-    public string ConnectionString { get; private set; } = "";
-
     /// <summary>Its address as a destination's BlobEndpoint (Azurite's account name in the path).</summary>
     public string BlobEndpoint => $"{_app.Urls.Single()}/{AzuriteFixture.AccountName}";
 
@@ -35,8 +32,6 @@ internal sealed class StalledPutPageCloud : IAsyncDisposable
     {
         var cloud = new StalledPutPageCloud();
         await cloud._app.StartAsync();
-        cloud.ConnectionString = $"DefaultEndpointsProtocol=http;AccountName={AzuriteFixture.AccountName};"
-            + $"AccountKey={AzuriteFixture.AccountKey};BlobEndpoint={cloud._app.Urls.Single()}/{AzuriteFixture.AccountName};";
         return cloud;
     }
 

@@ -140,13 +140,10 @@ public sealed partial class StreamResumeTests(AgentsFixture agents) : IAsyncLife
     /// </summary>
     private async Task<Uri> StartDataAgentAsync(Uri mediaAgent, params string[] settings)
     {
-        var destination = $"--DataAgent:Destinations:{ThroughProxy}";
         _dataAgent = await agents.StartDataAgentAsync(_folder.Combine("cache"),
             [$"--DataAgent:MountPath={_folder.Combine("mount")}", "--DataAgent:MediaAgentStream:ReconnectDelay=00:00:00.2",
                 "--DataAgent:MediaAgentStream:MaxReconnectDelay=00:00:01", $"--DataAgent:MediaAgents:{Resumed}:Url={mediaAgent}",
-                $"{destination}:BlobEndpoint={_proxy.BlobEndpoint}", $"{destination}:Credential=AccountKey",
-                $"{destination}:AccountName={AzuriteFixture.AccountName}",
-                $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true",
+                .. agents.AzuriteAt(ThroughProxy, _proxy.BlobEndpoint),
                 .. settings]);
         return new Uri(_dataAgent.Urls.Single());
     }

@@ -49,11 +49,9 @@ public sealed class TracedRestoresFixture : IAsyncLifetime
                          [$"--DataAgent:CacheDirectory={_root.Combine("cache")}",
                           $"--DataAgent:MountPath={_root.Combine("mount")}",
                           $"--DataAgent:MediaAgents:{MediaAgentName}:Url={media.Url}",
-                          $"{destination}:BlobEndpoint={Azurite.BlobEndpoint}", $"{destination}:Credential=AccountKey",
-                          $"{destination}:AccountName={AzuriteFixture.AccountName}",
-                          $"{destination}:AccountKeyFile="
-                          + OwnerOnlyFile.Write(_root.Combine("azurite.key"), AzuriteFixture.AccountKey),
-                          $"{destination}:AllowPlaintext=true", $"{destination}:AllowedSasHosts:0=127.0.0.1:{Azurite.Port}",
+                          .. AzuriteFixture.DestinationSettings(DestinationName, Azurite.BlobEndpoint,
+                              OwnerOnlyFile.Write(_root.Combine("azurite.key"), AzuriteFixture.AccountKey)),
+                          $"{destination}:AllowedSasHosts:0=127.0.0.1:{Azurite.Port}",
                           .. export]))
         {
             Small = await RestoreAsync(data.Url, "traced-small", sasUrl: null);

@@ -79,12 +79,9 @@ public sealed class UnconfiguredHostsTests(AgentsFixture agents)
     {
         using var storage = new ListeningPort();
         using var cache = new TempDirectory("rewritten-names");
-        var destination = "--DataAgent:Destinations:recorded";
-        await using var dataAgent = await agents.StartDataAgentAsync(cache.Path, "--DataAgent:PseudoDisk=direct",
+        await using var dataAgent = await agents.StartDataAgentAsync(cache.Path, ["--DataAgent:PseudoDisk=direct",
             "--DataAgent:Cloud:MaxRetries=0", "--DataAgent:Cloud:NetworkTimeout=00:00:02",
-            $"{destination}:BlobEndpoint=http://127.0.0.1:{storage.Port}/{AzuriteFixture.AccountName}",
-            $"{destination}:Credential=AccountKey", $"{destination}:AccountName={AzuriteFixture.AccountName}",
-            $"{destination}:AccountKeyFile={agents.AccountKeyFile}", $"{destination}:AllowPlaintext=true");
+            .. agents.AzuriteAt("recorded", $"http://127.0.0.1:{storage.Port}/{AzuriteFixture.AccountName}")]);
         using var channel = agents.ChannelTo(dataAgent);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
         var driver = new RestoreDriver(agents);

@@ -30,6 +30,24 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public static string ConnectionStringTo(string blobEndpoint) =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={blobEndpoint};";
 
+    /// <summary>
+    /// A data agent's settings (command-line form) for a destination <paramref name="name"/> that is this account by
+    /// key at <paramref name="blobEndpoint"/>: Azurite's own, or a proxy or stand-in before it. Plain HTTP allowed.
+    /// </summary>
+    /// <param name="accountKeyFile">An owner-only file holding <see cref="AccountKey"/>.</param>
+    public static string[] DestinationSettings(string name, string blobEndpoint, string accountKeyFile)
+    {
+        var destination = $"--DataAgent:Destinations:{name}";
+        return
+        [
+            $"{destination}:BlobEndpoint={blobEndpoint}",
+            $"{destination}:Credential=AccountKey",
+            $"{destination}:AccountName={AccountName}",
+            $"{destination}:AccountKeyFile={accountKeyFile}",
+            $"{destination}:AllowPlaintext=true",
+        ];
+    }
+
     public async Task InitializeAsync()
     {
         var executable = Path.Combine(RepoPaths.Root, "node_modules", ".bin", "azurite-blob");

@@ -124,7 +124,7 @@ public sealed class TcpRelay : IAsyncDisposable
                     if (_frozen) await Task.Delay(Timeout.Infinite, _stop);
                     await to.GetStream().WriteAsync(buffer.AsMemory(0, read), _stop);
                 }
-                to.Client.Shutdown(SocketShutdown.Send);
+                to.Client?.Shutdown(SocketShutdown.Send); // null once Reset closed it
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException
                                           or InvalidOperationException or SocketException)

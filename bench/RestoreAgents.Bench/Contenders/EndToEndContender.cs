@@ -54,12 +54,8 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             $"--DataAgent:UploadParallelism={settings.UploadParallelism}",
             // The media agent and Azurite by name, as an operator configures them; the key in an owner-only file.
             $"--DataAgent:MediaAgents:{MediaAgentName}:Url={rig.MediaAgent.Url}",
-            $"--DataAgent:Destinations:{DestinationName}:BlobEndpoint={proxy?.BlobEndpoint ?? rig.Azurite.BlobEndpoint}",
-            $"--DataAgent:Destinations:{DestinationName}:Credential=AccountKey",
-            $"--DataAgent:Destinations:{DestinationName}:AccountName={AzuriteFixture.AccountName}",
-            $"--DataAgent:Destinations:{DestinationName}:AccountKeyFile="
-                + OwnerOnlyFile.Write(slot.Combine("azurite.key"), AzuriteFixture.AccountKey),
-            $"--DataAgent:Destinations:{DestinationName}:AllowPlaintext=true",
+            .. AzuriteFixture.DestinationSettings(DestinationName, proxy?.BlobEndpoint ?? rig.Azurite.BlobEndpoint,
+                OwnerOnlyFile.Write(slot.Combine("azurite.key"), AzuriteFixture.AccountKey)),
             "--Logging:LogLevel:Default=Warning",
             // AgentProcess waits for the host's "Now listening on:" line.
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
