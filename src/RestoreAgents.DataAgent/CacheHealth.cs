@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RestoreAgents.Files;
 
 namespace RestoreAgents.DataAgent;
 
@@ -19,12 +20,11 @@ internal static class CacheHealth
     {
         try
         {
-            Directory.CreateDirectory(path);
+            OwnerOnlyFiles.CreateFolder(path);
             // A fresh name, created exclusively (O_EXCL never follows a symlink) and gone on close: a link planted
             // in the folder cannot turn the probe into a write through it.
             var probe = Path.Combine(path, $".health-{Guid.NewGuid():N}");
-            using (var file = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1,
-                       FileOptions.DeleteOnClose))
+            using (var file = new FileStream(probe, OwnerOnlyFiles.CreateNew(FileAccess.Write, FileOptions.DeleteOnClose)))
                 file.WriteByte(1);
             return null;
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using RestoreAgents.DiskImages;
+using RestoreAgents.Files;
 using ZstdSharp;
 
 namespace RestoreAgents.Store;
@@ -10,7 +11,7 @@ namespace RestoreAgents.Store;
 /// Backs up a disk image of any format <see cref="DiskImageReader"/> reads into the store. Only the extents the
 /// image's allocation map lists are read; blocks outside them are zeros, hashed but never read. All-zero blocks are
 /// omitted, the rest stored once per content; chunks and the manifest are written atomically, the manifest last,
-/// so a failure or a crash leaves no copy; they are 0600 files in 0700 folders (<see cref="StoreFiles"/>).
+/// so a failure or a crash leaves no copy; they are 0600 files in 0700 folders (<see cref="OwnerOnlyFiles"/>).
 /// </summary>
 public sealed class BackupWriter(SecondaryCopyStore store)
 {
@@ -22,7 +23,7 @@ public sealed class BackupWriter(SecondaryCopyStore store)
         if (File.Exists(store.ManifestPath(copyName))) throw new CopyAlreadyExistsException(copyName);
 
         using var image = await DiskImageReader.OpenAsync(imagePath, cancellationToken).ConfigureAwait(false);
-        StoreFiles.CreateFolder(store.RootPath);
+        OwnerOnlyFiles.CreateFolder(store.RootPath);
         using var diskHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var compressor = new Compressor(3);
         var buffer = ArrayPool<byte>.Shared.Rent(options.BlockSize);
@@ -62,7 +63,7 @@ public sealed class BackupWriter(SecondaryCopyStore store)
                         if (File.Exists(path))
                             dedup++;
                         else
-                            stored += await StoreFiles.WriteAtomicallyAsync(path, compressor.Wrap(data.Span).ToArray(),
+                            stored += await OwnerOnlyFiles.WriteAtomicallyAsync(path, compressor.Wrap(data.Span).ToArray(),
                                 cancellationToken).ConfigureAwait(false);
                         blocks.Add(new StoredBlock(index, sha));
                     }
@@ -88,7 +89,7 @@ public sealed class BackupWriter(SecondaryCopyStore store)
             DiskSha256 = Convert.ToHexStringLower(diskHash.GetHashAndReset()),
             Blocks = blocks,
         };
-        await StoreFiles.WriteAtomicallyAsync(store.ManifestPath(copyName),
+        await OwnerOnlyFiles.WriteAtomicallyAsync(store.ManifestPath(copyName),
             JsonSerializer.SerializeToUtf8Bytes(manifest, SecondaryCopyStore.Json), cancellationToken).ConfigureAwait(false);
         return manifest;
     }

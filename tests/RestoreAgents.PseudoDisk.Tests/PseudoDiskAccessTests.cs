@@ -67,11 +67,20 @@ public sealed class PseudoDiskAccessTests
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
         var data = Bytes.Random((int)(3 * MiB), seed: 5);
         // Two pages fill both slots and go up (to wait on the cloud); the third waits for a slot on a FUSE thread.
-        using var slotWait = new SpanWaiter("RestoreAgents.Caching", "cache.wait_for_slot", "restoreagents.cache",
-            "cancelled");
+        using var slotWait = new SpanWaiter("RestoreAgents.Caching", "cache.wait_for_slot",
+            Telemetry.TelemetryAttributes.CacheName, "cancelled");
         var writing = Task.Factory.StartNew(() => RandomAccess.Write(file, data, 0), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        await slotWait.Started;
+        try
+        {
+            await slotWait.Started;
+        }
+        catch (TimeoutException)
+        {
+            // Cancelled before the file's close, which would otherwise wait for the stalled uploads for ever.
+            cache.Cancel();
+            throw;
+        }
 
         cache.Cancel();
 

@@ -6,7 +6,8 @@ namespace RestoreAgents.Testing;
 /// <summary>
 /// A relay on a loopback port that forwards every connection to a target, as a network path between two hosts
 /// does, and can break that path: <see cref="CutAll"/> resets every connection it carries (new ones go through),
-/// <see cref="FreezeAll"/> stops carrying bytes on them without closing (a peer that died without a word).
+/// <see cref="FreezeAll"/> stops carrying bytes on them without closing (a peer that died without a word). With
+/// <c>capture</c>, it also records every byte it carries, both ways: what an eavesdropper on the path would see.
 /// </summary>
 public sealed class TcpRelay : IAsyncDisposable
 {
@@ -14,17 +15,29 @@ public sealed class TcpRelay : IAsyncDisposable
     private readonly IPEndPoint _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Connection> _connections = [];
+    private readonly MemoryStream? _captured;
     private readonly Task _accepting;
 
-    public TcpRelay(IPEndPoint target)
+    public TcpRelay(IPEndPoint target, bool capture = false)
     {
         _target = target;
+        _captured = capture ? new MemoryStream() : null;
         _listener.Start();
         _accepting = AcceptAsync();
     }
 
     /// <summary>The relay's own port: dial this instead of the target.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Every byte carried so far, both directions interleaved as they came (with <c>capture</c> only).</summary>
+    public byte[] Captured
+    {
+        get
+        {
+            if (_captured is null) throw new InvalidOperationException("this relay was made without capture");
+            lock (_captured) return _captured.ToArray();
+        }
+    }
 
     /// <summary>Connections accepted so far, broken ones included.</summary>
     public int Accepted
@@ -58,7 +71,7 @@ public sealed class TcpRelay : IAsyncDisposable
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 var server = new TcpClient();
                 await server.ConnectAsync(_target, _stop.Token);
-                var connection = new Connection(client, server, _stop.Token);
+                var connection = new Connection(client, server, _captured, _stop.Token);
                 lock (_connections) _connections.Add(connection);
             }
         }
@@ -81,13 +94,15 @@ public sealed class TcpRelay : IAsyncDisposable
     {
         private readonly TcpClient _client;
         private readonly TcpClient _server;
+        private readonly MemoryStream? _captured;
         private readonly CancellationToken _stop;
         private volatile bool _frozen;
 
-        public Connection(TcpClient client, TcpClient server, CancellationToken stop)
+        public Connection(TcpClient client, TcpClient server, MemoryStream? captured, CancellationToken stop)
         {
             _client = client;
             _server = server;
+            _captured = captured;
             _stop = stop;
             Pumping = Task.WhenAll(PumpAsync(client, server), PumpAsync(server, client));
         }
@@ -122,6 +137,8 @@ public sealed class TcpRelay : IAsyncDisposable
                 while ((read = await from.GetStream().ReadAsync(buffer, _stop)) > 0)
                 {
                     if (_frozen) await Task.Delay(Timeout.Infinite, _stop);
+                    if (_captured is not null)
+                        lock (_captured) _captured.Write(buffer, 0, read);
                     await to.GetStream().WriteAsync(buffer.AsMemory(0, read), _stop);
                 }
                 to.Client?.Shutdown(SocketShutdown.Send); // null once Reset closed it

@@ -55,14 +55,14 @@ public sealed class TapTests(AgentsFixture agents)
     /// </summary>
     private async Task<Wiretap> RestoreThroughTapsAsync(Uri mediaAgent, bool plaintext, Func<Uri, GrpcChannel> channelTo)
     {
-        await using var agentsTap = new TcpTap(new IPEndPoint(IPAddress.Loopback, mediaAgent.Port));
+        await using var agentsTap = new TcpRelay(new IPEndPoint(IPAddress.Loopback, mediaAgent.Port), capture: true);
         using var folder = new TempDirectory("tap-data-agent");
         string[] development = plaintext ? ["--urls", "http://127.0.0.1:0", "--Tls:AllowPlaintext=true"] : [];
         await using var data = await agents.StartDataAgentAsync(folder.Combine("cache"), [.. development,
             $"--DataAgent:MountPath={folder.Combine("mount")}",
             $"--DataAgent:MediaAgents:tapped:Url={mediaAgent.Scheme}://127.0.0.1:{agentsTap.Port}"]);
         var dataAgent = new Uri(data.Urls.Single());
-        await using var controllerTap = new TcpTap(new IPEndPoint(IPAddress.Loopback, dataAgent.Port));
+        await using var controllerTap = new TcpRelay(new IPEndPoint(IPAddress.Loopback, dataAgent.Port), capture: true);
         var sasUrl = AzuriteSas.ContainerSasUrl(agents.Azurite.BlobEndpoint, "restores",
             BlobContainerSasPermissions.Read | BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write
             | BlobContainerSasPermissions.Delete | BlobContainerSasPermissions.List);

@@ -1,8 +1,9 @@
-namespace RestoreAgents.Caching;
+namespace RestoreAgents.Files;
 
 /// <summary>
-/// Files that hold disk data are their owner's alone: folders 0700 and files 0600, given as they are created
-/// (a chmod afterwards would leave a window in which another user opens them). On Windows they keep the parent's ACL.
+/// Files that hold disk data (cache, store, journal) are their owner's alone: folders 0700 and files 0600, given as
+/// they are created (a chmod afterwards would leave a window in which another user opens them). On Windows they keep
+/// the parent's ACL.
 /// </summary>
 public static class OwnerOnlyFiles
 {
@@ -34,5 +35,31 @@ public static class OwnerOnlyFiles
         };
         if (!OperatingSystem.IsWindows()) created.UnixCreateMode = FileMode;
         return created;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to <paramref name="path"/> all at once: into a new 0600 file beside it, then
+    /// renamed over it, so a reader sees the old file or the whole new one.
+    /// </summary>
+    /// <returns>The bytes written.</returns>
+    public static async Task<long> WriteAtomicallyAsync(string path, ReadOnlyMemory<byte> bytes,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        var stream = new FileStream(temporary, CreateNew(FileAccess.Write, FileOptions.Asynchronous));
+        try
+        {
+            await using (stream.ConfigureAwait(false))
+                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+        return bytes.Length;
     }
 }
