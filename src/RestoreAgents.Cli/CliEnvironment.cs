@@ -1,3 +1,5 @@
+using Azure.Identity;
+using Azure.ResourceManager;
 using Spectre.Console;
 
 namespace RestoreAgents.Cli;
@@ -42,6 +44,12 @@ public sealed class CliEnvironment
     public Func<string, string?> Variables { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Azure Resource Manager as restore --managed-disk reaches it: by default with DefaultAzureCredential
+    /// (environment, workload identity, managed identity, then developer logins). Made only when first needed.
+    /// </summary>
+    public Func<ArmClient> ResourceManager { get; init; } = () => new ArmClient(new DefaultAzureCredential());
 
     /// <summary>True when a person watches a terminal: progress bars redraw in place; otherwise lines are printed.</summary>
     public bool IsInteractive => Console.Profile.Capabilities.Interactive;

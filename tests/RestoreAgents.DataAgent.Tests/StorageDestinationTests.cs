@@ -188,6 +188,40 @@ public sealed class StorageDestinationTests : IDisposable
         AccountKeyFile = keyFile,
     };
 
+    [Fact]
+    public void AManagedDiskDestination_WithACredentialOfItsOwn_IsRefusedNamingTheSetting()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Create(new()
+        {
+            Kind = DestinationKind.ManagedDisk,
+            Credential = StorageCredentialKind.AccountKey,
+            AccountName = "acct",
+            BlobEndpoint = "https://acct.blob.core.windows.net",
+        }));
+
+        Assert.Contains("DataAgent:Destinations:d", e.Message);
+        Assert.Contains("Credential must be SasOnly", e.Message);
+    }
+
+    [Fact]
+    public void AManagedDiskDestination_TakesTheDisksBlobSas_AndRefusesAContainers()
+    {
+        var destination = Create(new()
+        {
+            Kind = DestinationKind.ManagedDisk,
+            Credential = StorageCredentialKind.SasOnly,
+            AllowedSasHosts = ["md-*.blob.storage.azure.net"],
+        });
+
+        var (container, blob) = destination.Open("", "", BlobSas);
+        var e = Assert.Throws<ArgumentException>(() => destination.Open("", "abcd",
+            "https://md-abc123.z7.blob.storage.azure.net/mdcontainer?sv=2018-03-28&sr=c&sig=" + Signature));
+
+        Assert.Equal(("mdcontainer", "abcd"), (container.Name, blob));
+        Assert.Contains("not a container's", e.Message);
+        Assert.DoesNotContain(Signature, e.Message);
+    }
+
     private StorageDestination Create(StorageDestinationOptions options)
     {
         if (options.Credential == StorageCredentialKind.AccountKey && options.AccountKeyFile is null

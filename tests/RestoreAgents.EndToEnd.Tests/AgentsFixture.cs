@@ -20,6 +20,9 @@ public sealed class AgentsFixture : IAsyncLifetime
     public const string MediaAgentName = "backup";
     public const string DestinationName = "azurite";
 
+    /// <summary>A destination of Kind ManagedDisk: Azurite's blobs named by their SAS stand in for managed disks.</summary>
+    public const string ManagedDiskDestinationName = "disks";
+
     private readonly TempDirectory _root = new("restoreagents-e2e");
     private WebApplication? _mediaAgent;
     private WebApplication? _dataAgent;
@@ -99,6 +102,10 @@ public sealed class AgentsFixture : IAsyncLifetime
                 $"--DataAgent:MediaAgents:{MediaAgentName}:Url={MediaAgentUrl}",
                 .. AzuriteAt(DestinationName, Azurite.BlobEndpoint),
                 $"--DataAgent:Destinations:{DestinationName}:AllowedSasHosts:0=127.0.0.1:{Azurite.Port}",
+                $"--DataAgent:Destinations:{ManagedDiskDestinationName}:Kind=ManagedDisk",
+                $"--DataAgent:Destinations:{ManagedDiskDestinationName}:Credential=SasOnly",
+                $"--DataAgent:Destinations:{ManagedDiskDestinationName}:AllowPlaintext=true",
+                $"--DataAgent:Destinations:{ManagedDiskDestinationName}:AllowedSasHosts:0=127.0.0.1:{Azurite.Port}",
             ];
         }
     }

@@ -1,7 +1,12 @@
 using System.CommandLine;
+using Azure.Core;
+using Azure.ResourceManager.Compute.Models;
+using Google.Protobuf.WellKnownTypes;
 using RestoreAgents.Cli.Agents;
+using RestoreAgents.Cli.ManagedDisks;
 using RestoreAgents.Cli.Rendering;
 using RestoreAgents.Cloud;
+using RestoreAgents.Cloud.ManagedDisks;
 using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.Cli.Commands;
@@ -60,6 +65,41 @@ public sealed class RestoreCommand : Command
     {
         Description = "Print the job id once the data agent accepts the job, and exit.",
     };
+    private readonly Option<string> _managedDisk = new("--managed-disk")
+    {
+        Description = "Restore into this Azure managed disk by direct upload (its resource id, /subscriptions/SUB/"
+            + "resourceGroups/RG/providers/Microsoft.Compute/disks/NAME): restorectl grants write access, restores "
+            + "through --destination (a ManagedDisk destination), and revokes access at the end, also on failure. "
+            + "Signs in with DefaultAzureCredential.",
+        HelpName = "ID",
+    };
+    private readonly Option<bool> _create = new("--create")
+    {
+        Description = "With --managed-disk: create the disk for upload first (needs --disk-size and --location). "
+            + "Without it the disk must exist in state ReadyToUpload or ActiveUpload.",
+    };
+    private readonly Option<long?> _diskSize = CommonOptions.Size("--disk-size",
+        "With --create: the copy's disk size, as 'restorectl copies' shows it; the disk is made that size rounded "
+        + "up to a whole MiB, plus the 512-byte VHD footer.");
+    private readonly Option<string> _location = new("--location")
+    {
+        Description = "With --create: the disk's Azure region, e.g. westeurope.",
+        HelpName = "REGION",
+    };
+    private readonly Option<string> _sku = new("--sku")
+    {
+        Description = "With --create: the disk's SKU (Standard_LRS, StandardSSD_LRS, Premium_LRS, PremiumV2_LRS, "
+            + "UltraSSD_LRS, ...).",
+        HelpName = "SKU",
+        DefaultValueFactory = _ => "Standard_LRS",
+    };
+    private readonly Option<double> _sasHours = new("--sas-hours")
+    {
+        Description = "With --managed-disk: how long the write SAS is granted for, in hours (at most 1440, 60 days; "
+            + "default 24). The data agent refuses a SAS that would expire before the predicted upload ends.",
+        HelpName = "HOURS",
+        DefaultValueFactory = _ => 24,
+    };
 
     public RestoreCommand(CliEnvironment environment, AgentClientFactory agents)
         : base("restore", "Restore a copy into an Azure page blob (a fixed VHD) through a data agent.")
@@ -81,14 +121,81 @@ public sealed class RestoreCommand : Command
         Options.Add(_overwrite);
         Options.Add(_noVerify);
         Options.Add(_noWait);
+        Options.Add(_managedDisk);
+        Options.Add(_create);
+        Options.Add(_diskSize);
+        Options.Add(_location);
+        Options.Add(_sku);
+        Options.Add(_sasHours);
+        Validators.Add(result =>
+        {
+            var managedDisk = result.GetResult(_managedDisk) is not null;
+            if (!managedDisk && (result.GetResult(_create) is not null || result.GetResult(_diskSize) is not null
+                    || result.GetResult(_location) is not null))
+                result.AddError("--create, --disk-size and --location go with --managed-disk");
+            else if (managedDisk && _sasUrl.IsGiven(result))
+                result.AddError("--managed-disk grants its own SAS; give no SAS URL with it");
+            else if (managedDisk && result.GetValue(_noWait))
+                result.AddError("--managed-disk watches the restore to its end, to revoke the disk's access then; "
+                    + "it takes no --no-wait");
+            else if (result.GetValue(_create) && result.GetValue(_diskSize) is null)
+                result.AddError("--create needs --disk-size (the copy's disk size, see 'restorectl copies')");
+        });
         SetAction(RunAsync);
     }
 
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var dataAgent = parseResult.GetRequiredValue(_dataAgent);
-        var request = BuildRequest(parseResult, dataAgent);
+        var plan = ManagedDiskPlanOf(parseResult);
+        var request = BuildRequest(parseResult, dataAgent, managedDisk: plan is not null);
         var agent = _agents.DataAgent(dataAgent);
+        if (plan is null)
+            return await StartAndWatchAsync(parseResult, agent, request, cancelWhenInterrupted: false, cancellationToken)
+                .ConfigureAwait(false);
+
+        var upload = new ManagedDiskUpload(_environment.ResourceManager(), _environment.TimeProvider, _environment.Error);
+        return await upload.RunAsync(plan, (grant, token) =>
+        {
+            var sas = new SasUrlCredentials(grant.SasUrl);
+            request.Target.SasUrl = grant.SasUrl;
+            request.Target.SasExpiresAt = Timestamp.FromDateTimeOffset(grant.ExpiresOn);
+            request.Target.Container = sas.Container;
+            request.Target.BlobName = sas.BlobName ?? "";
+            // Access is revoked once this returns: an interrupted restore cannot go on, so it is cancelled.
+            return StartAndWatchAsync(parseResult, agent, request, cancelWhenInterrupted: true, token);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The managed disk of --managed-disk, checked; null without the option.</summary>
+    private ManagedDiskPlan? ManagedDiskPlanOf(ParseResult parseResult)
+    {
+        if (parseResult.GetValue(_managedDisk) is not { Length: > 0 } id)
+            return null;
+        var hours = parseResult.GetValue(_sasHours);
+        if (!double.IsFinite(hours) || hours <= 0 || hours > ManagedDiskRules.MaxSasLifetime.TotalHours)
+            throw new CliUsageException($"--sas-hours {hours} is not between 0 and "
+                + $"{ManagedDiskRules.MaxSasLifetime.TotalHours:F0} (60 days, the longest a disk's SAS lasts)");
+        ResourceIdentifier diskId;
+        try
+        {
+            diskId = new ResourceIdentifier(id.Trim());
+        }
+        catch (FormatException e)
+        {
+            throw new CliUsageException($"--managed-disk '{id}' is not an Azure resource id", e);
+        }
+        var diskSize = parseResult.GetValue(_diskSize) ?? 0;
+        var plan = new ManagedDiskPlan(diskId, parseResult.GetValue(_create), ManagedDiskRules.UploadBytesFor(diskSize),
+            parseResult.GetValue(_location), new DiskStorageAccountType(parseResult.GetValue(_sku) ?? "Standard_LRS"),
+            TimeSpan.FromHours(hours));
+        return plan.Problem() is { } problem ? throw new CliUsageException(problem) : plan;
+    }
+
+    private async Task<int> StartAndWatchAsync(ParseResult parseResult,
+        AgentConnection<Protocol.V1.DataAgent.DataAgentClient> agent,
+        StartRestoreRequest request, bool cancelWhenInterrupted, CancellationToken cancellationToken)
+    {
         var started = await agent.CallAsync((client, options) => client.StartRestoreAsync(request, options),
             cancellationToken).ConfigureAwait(false);
 
@@ -113,12 +220,20 @@ public sealed class RestoreCommand : Command
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            if (cancelWhenInterrupted)
+            {
+                await agent.CallAsync((client, options) => client.CancelRestoreAsync(
+                    new CancelRestoreRequest { JobId = started.JobId }, options), CancellationToken.None)
+                    .ConfigureAwait(false);
+                _environment.Error.WriteLine($"job {started.JobId} cancelled: the managed disk's access is revoked");
+            }
             return RestoreOutcome.Interrupted(_environment, started.JobId);
         }
     }
 
     /// <summary>The request, its names checked as the data agent checks them, before anything is sent.</summary>
-    private StartRestoreRequest BuildRequest(ParseResult parseResult, Uri dataAgent)
+    /// <param name="managedDisk">The SAS, container and blob come later, from the disk's grant.</param>
+    private StartRestoreRequest BuildRequest(ParseResult parseResult, Uri dataAgent, bool managedDisk)
     {
         var target = new RestoreTarget
         {
@@ -138,6 +253,8 @@ public sealed class RestoreCommand : Command
             if (target.Container.Length == 0) target.Container = sas.Container;
             if (target.BlobName.Length == 0 && sas.BlobName is { } sasBlob) target.BlobName = sasBlob;
         }
+        if (managedDisk)
+            return Request(parseResult, target);
         if (target.Container.Length == 0)
             throw new CliUsageException("--container is required unless a SAS URL names the container");
         if (target.BlobName.Length == 0)
@@ -148,8 +265,11 @@ public sealed class RestoreCommand : Command
             StorageNames.ValidateBlobName(target.BlobName);
             return true;
         });
+        return Request(parseResult, target);
+    }
 
-        return new StartRestoreRequest
+    private StartRestoreRequest Request(ParseResult parseResult, RestoreTarget target) =>
+        new()
         {
             MediaAgent = parseResult.GetRequiredValue(_mediaAgent),
             CopyName = parseResult.GetRequiredValue(_copy),
@@ -159,7 +279,6 @@ public sealed class RestoreCommand : Command
             Verify = !parseResult.GetValue(_noVerify),
             Overwrite = parseResult.GetValue(_overwrite),
         };
-    }
 
     private static T AsUsage<T>(Func<T> check)
     {

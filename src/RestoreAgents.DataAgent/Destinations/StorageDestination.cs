@@ -30,6 +30,8 @@ internal sealed class StorageDestination
 
     public bool AllowPlaintext { get; }
 
+    public DestinationKind Kind { get; init; }
+
     public IReadOnlyList<SasHostPattern> SasHosts => _sasHosts;
 
     /// <summary>
@@ -56,6 +58,9 @@ internal sealed class StorageDestination
         else
         {
             opened = ThroughSas(sasUrl).GetContainer(container);
+            if (Kind == DestinationKind.ManagedDisk && opened.OnlyBlob is null)
+                throw new ArgumentException($"destination '{Name}' is a managed disk: the request's SAS URL must be "
+                    + "the disk's own (one blob, as grant-access hands out), not a container's");
         }
         var blob = string.IsNullOrEmpty(blobName) ? opened.OnlyBlob ?? "" : blobName;
         opened.ValidateBlobName(blob);
@@ -76,7 +81,9 @@ internal sealed class StorageDestination
         return new StorageAccountClient(sas, _cloud);
     }
 
-    public override string ToString() => AccountEndpoint is { } endpoint
+    public override string ToString() => Kind == DestinationKind.ManagedDisk
+        ? $"destination '{Name}' (managed disks by their SAS URLs)"
+        : AccountEndpoint is { } endpoint
         ? $"destination '{Name}' ({endpoint})"
         : $"destination '{Name}' (SAS URLs only)";
 }

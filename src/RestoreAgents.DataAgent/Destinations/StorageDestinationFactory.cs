@@ -23,6 +23,9 @@ internal static class StorageDestinationFactory
             var kind = options.Credential ?? throw new ArgumentException(
                 $"Credential is missing; it is one of {string.Join(", ", Enum.GetNames<StorageCredentialKind>())}");
             var patterns = options.AllowedSasHosts.Select(Pattern).ToList();
+            if (options.Kind == DestinationKind.ManagedDisk && kind != StorageCredentialKind.SasOnly)
+                throw new ArgumentException($"Kind is ManagedDisk, so Credential must be SasOnly (a managed disk is "
+                    + $"written only through the SAS its grant-access hands out), not {kind}");
             if (kind == StorageCredentialKind.SasOnly && patterns.Count == 0)
                 throw new ArgumentException("Credential is SasOnly, so AllowedSasHosts must name the hosts its SAS "
                     + "URLs may name");
@@ -34,7 +37,10 @@ internal static class StorageDestinationFactory
                 if (kind != StorageCredentialKind.SasOnly)
                     account = new StorageAccountClient(Credentials(kind, endpoint, options, environment), cloud);
             }
-            return new StorageDestination(name, account, patterns, options.AllowPlaintext, cloud);
+            return new StorageDestination(name, account, patterns, options.AllowPlaintext, cloud)
+            {
+                Kind = options.Kind,
+            };
         }
         catch (ArgumentException e)
         {

@@ -12,6 +12,12 @@ public sealed class StorageDestinationOptions
 
     public StorageCredentialKind? Credential { get; set; }
 
+    /// <summary>
+    /// PageBlobs (the default) or ManagedDisk: a managed-disk destination takes only a request's blob SAS (Credential
+    /// SasOnly) and writes into that existing disk, e.g. with AllowedSasHosts md-*.blob.storage.azure.net.
+    /// </summary>
+    public DestinationKind Kind { get; set; }
+
     /// <summary>The storage account's name, for AccountKey.</summary>
     public string? AccountName { get; set; }
 

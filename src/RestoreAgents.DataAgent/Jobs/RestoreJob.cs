@@ -52,6 +52,9 @@ internal sealed class RestoreJob
 
     public CancellationToken CancellationToken => _cancellation.Token;
 
+    /// <summary>The blob to write into instead of creating one: a managed disk, opened and checked at start.</summary>
+    public AzurePageBlob? ExistingBlob { get; init; }
+
     /// <summary>
     /// The container the job restores into, until the job ends: with a request's SAS URL it holds the SAS, so the
     /// job lets go of it then (a finished job is kept for a while for status calls).

@@ -5,6 +5,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Destinations;
+using RestoreAgents.DataAgent.ManagedDisks;
 using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.Hosting;
 using RestoreAgents.Protocol.V1;
@@ -47,13 +48,26 @@ internal sealed class RestoreJobRegistry(
             // Ask the media agent first, so an unknown copy or an unreachable media agent fails the call itself.
             var media = new MediaAgentClient(channels, request.MediaAgent, time, logger);
             var copy = await media.DescribeAsync(request.CopyName, _options.MediaAgentTimeout, cancellationToken);
-            await RestoreTargetCheck.RefuseMistakesAsync(request, copy, container, _options.MediaAgentTimeout, logger,
-                cancellationToken);
+            // A managed disk is checked now, so a refusal is this call's answer and nothing is ever written.
+            var disk = request.ManagedDisk is { } managedDisk
+                ? await ManagedDiskPreflight.CheckAsync(managedDisk, container, request.BlobName, copy,
+                    time.GetUtcNow(), cancellationToken)
+                : null;
+            if (request.ManagedDisk is { ExpiresOn: null })
+                logger.LogWarning("The SAS for managed disk {Blob} names no expiry (a stored policy keeps it) and the "
+                    + "request states none: whether it outlasts the upload was not checked",
+                    LogSafe.Text($"{request.Container}/{request.BlobName}"));
+            // Any other blob: an existing one without overwrite, a missing container a SAS cannot create, a copy too
+            // large are refused now too (a managed disk is its existing blob, written in place).
+            if (request.ManagedDisk is null)
+                await RestoreTargetCheck.RefuseMistakesAsync(request, copy, container, _options.MediaAgentTimeout, logger,
+                    cancellationToken);
 
             var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default,
                 container)
             {
                 Admission = admission,
+                ExistingBlob = disk,
             };
             _jobs[job.Id] = job;
             metrics.JobQueued();

@@ -1,3 +1,4 @@
+using RestoreAgents.DataAgent.ManagedDisks;
 using RestoreAgents.DataAgent.MediaAgents;
 
 namespace RestoreAgents.DataAgent.Jobs;
@@ -8,6 +9,7 @@ namespace RestoreAgents.DataAgent.Jobs;
 /// </summary>
 /// <param name="Destination">The configured destination's name.</param>
 /// <param name="UsesSas">The request brought a SAS URL: a resumed job would need it again.</param>
+/// <param name="ManagedDisk">Set when the destination is a managed disk: the blob exists and is only written.</param>
 internal sealed record RestoreRequest(
     ConfiguredMediaAgent MediaAgent,
     string CopyName,
@@ -18,4 +20,5 @@ internal sealed record RestoreRequest(
     int PageSize,
     long CacheSize,
     bool Verify,
-    bool Overwrite);
+    bool Overwrite,
+    ManagedDiskTarget? ManagedDisk = null);

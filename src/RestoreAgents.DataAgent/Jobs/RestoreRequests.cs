@@ -1,7 +1,9 @@
 using Grpc.Core;
 using RestoreAgents.Caching;
 using RestoreAgents.Cloud;
+using RestoreAgents.Cloud.ManagedDisks;
 using RestoreAgents.DataAgent.Destinations;
+using RestoreAgents.DataAgent.ManagedDisks;
 using RestoreAgents.DataAgent.MediaAgents;
 using RestoreAgents.Protocol.V1;
 
@@ -50,9 +52,17 @@ internal static class RestoreRequests
             throw Invalid(e.Message);
         }
 
+        ManagedDiskTarget? managedDisk = null;
+        if (destination.Kind == DestinationKind.ManagedDisk)
+        {
+            // Open has made sure a managed disk's request brings its blob SAS.
+            managedDisk = new ManagedDiskTarget(BlobSasGrant.Of(target.SasUrl),
+                target.SasExpiresAt?.ToDateTimeOffset());
+        }
+
         var request = new RestoreRequest(mediaAgent, message.CopyName, destination.Name, container.Name, blobName,
             UsesSas: !string.IsNullOrWhiteSpace(target.SasUrl), (int)pageSize, cacheSize, message.Verify,
-            message.Overwrite);
+            message.Overwrite, managedDisk);
         return (request, container);
     }
 

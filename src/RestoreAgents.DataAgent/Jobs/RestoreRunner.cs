@@ -13,7 +13,7 @@ using RestoreAgents.Vhd;
 namespace RestoreAgents.DataAgent.Jobs;
 
 /// <summary>
-/// Runs one restore from start to end: creates the page blob, streams the copy's blocks through the page cache
+/// Runs one restore from start to end: creates the page blob (or takes the managed disk's), streams the copy's blocks through the page cache
 /// (each full page goes up at once), uploads the partial pages, writes the VHD footer, and verifies if asked.
 /// </summary>
 internal sealed class RestoreRunner(
@@ -108,8 +108,9 @@ internal sealed class RestoreRunner(
         PageCache cache;
         try
         {
-            blob = await job.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize, request.Overwrite,
-                cancellationToken);
+            // A managed disk exists at its size and reads as zeros: it is written, never created or resized.
+            blob = job.ExistingBlob ?? await job.Container.CreatePageBlobAsync(request.BlobName, layout.BlobSize,
+                request.Overwrite, cancellationToken);
             job.AttachBlob(blob.Name);
             job.AttachPacing(blob, _options.UploadParallelism);
             metrics.BytesSkippedZero((long)(job.Copy.DiskSize - job.Copy.AllocatedBytes));
