@@ -42,7 +42,8 @@ public sealed record BenchSettings
           --repetitions N          timed runs of each contender, default 5
           --cache-mib N            page cache of the data agent and of the pseudo-disk runs, default 64
           --upload-parallelism N   Put Page calls in flight, for every contender, default 8
-          --contenders A,B         run only these: ceiling, e2e-direct, e2e-fuse, e2e-fuse-otlp, e2e-throttled,
+          --contenders A,B         run only these: ceiling, e2e-direct, e2e-direct-proof, e2e-fuse,
+                                   e2e-fuse-otlp, e2e-throttled,
                                    two-phase, pseudo-disk-direct, pseudo-disk-fuse (default: all)
           --throttle-mib N         e2e-throttled's stand-in takes N MiB/s of Put Pages per blob (and 4
                                    in flight), default 20; pick one the machine exceeds unthrottled

@@ -89,9 +89,10 @@ public sealed partial class PageCache
     private async Task UploadAsync(PageSlot slot, CancellationToken stopping)
     {
         long page;
-        int length, writtenCount;
+        int length, writtenCount, knownCount = 0;
         bool blobHasData, early;
         LongRange[] written;
+        LongRange[]? known = null;
         lock (_gate)
         {
             page = slot.Page;
@@ -101,6 +102,11 @@ public sealed partial class PageCache
             writtenCount = slot.Written.Count;
             written = ArrayPool<LongRange>.Shared.Rent(Math.Max(1, writtenCount));
             slot.Written.CopyOverlapping(0, length, written);
+            if (_pageCheck is not null)
+            {
+                known = ArrayPool<LongRange>.Shared.Rent(Math.Max(1, slot.Filled.Count));
+                knownCount = slot.Filled.CopyOverlapping(0, length, known);
+            }
         }
 
         long offset = page * _pageSize;
@@ -118,6 +124,8 @@ public sealed partial class PageCache
             var bytes = buffer.AsMemory(0, length);
             await _file.ReadPageAsync(slot.FileOffset, 0, bytes, written.AsMemory(0, writtenCount), async: true,
                 stopping).ConfigureAwait(false);
+            // The very bytes that go up, from this buffer, after the check: nothing can change them in between.
+            _pageCheck?.Check(offset, bytes.Span, known.AsSpan(0, knownCount));
             if (bytes.Span.ContainsAnyExcept((byte)0))
             {
                 await _blob.WritePagesAsync(offset, bytes, stopping).ConfigureAwait(false);
@@ -139,6 +147,7 @@ public sealed partial class PageCache
         {
             ArrayPool<byte>.Shared.Return(buffer);
             ArrayPool<LongRange>.Shared.Return(written);
+            if (known is not null) ArrayPool<LongRange>.Shared.Return(known);
         }
 
         var outcomeName = failure is not null ? "failed" : outcome switch

@@ -43,6 +43,7 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     private readonly PinnedSpans _pinnedSpans = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly PageCacheMetrics? _metrics;
+    private readonly IPageCheck? _pageCheck;
     private readonly Telemetry.SpanBudget _uploadSpans;
     private readonly Telemetry.SpanBudget _slotWaitSpans;
 
@@ -71,8 +72,9 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
     /// <param name="name">Names the cache in errors, traces and the cache file's name (e.g. the job id).</param>
     /// <param name="timeProvider">Clock for wait and upload times; the system clock by default.</param>
     /// <param name="metrics">The host's page cache instruments; none by default.</param>
+    /// <param name="pageCheck">Sees each page's bytes before its upload (a restore's proof); none by default.</param>
     public PageCache(PageCacheOptions options, long diskSize, IPageBlob blob, string name,
-        TimeProvider? timeProvider = null, PageCacheMetrics? metrics = null)
+        TimeProvider? timeProvider = null, PageCacheMetrics? metrics = null, IPageCheck? pageCheck = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(blob);
@@ -90,6 +92,7 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
         _blob = blob;
         _time = timeProvider ?? TimeProvider.System;
         _metrics = metrics;
+        _pageCheck = pageCheck;
         _uploadSpans = new Telemetry.SpanBudget(PageCacheTelemetry.Source, PageCacheTelemetry.PageUploadSpan,
             PageCacheTelemetry.SampledUploads, PageCacheTelemetry.SampledFailures, _time);
         _slotWaitSpans = new Telemetry.SpanBudget(PageCacheTelemetry.Source, PageCacheTelemetry.SlotWaitSpan,
@@ -137,6 +140,20 @@ public sealed partial class PageCache : IAsyncDisposable, IDisposable
 
     /// <summary>The cache file (deleted on dispose); its size never exceeds SlotCount × PageSize.</summary>
     public string CacheFilePath => _file.Path;
+
+    /// <summary>
+    /// The pages (by number, ascending ranges) the blob holds data in as far as the cache knows: uploaded with data,
+    /// or declared in the blob, and not cleared since. After a flush, a restore's blob must list exactly these.
+    /// </summary>
+    public IReadOnlyList<LongRange> PagesHoldingData()
+    {
+        lock (_gate)
+        {
+            var pages = new LongRange[_pagesWithData.Count];
+            for (int i = 0; i < pages.Length; i++) pages[i] = _pagesWithData[i];
+            return pages;
+        }
+    }
 
     public PageCacheStatistics Statistics
     {

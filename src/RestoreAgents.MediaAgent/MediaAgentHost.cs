@@ -23,9 +23,12 @@ public static class MediaAgentHost
             .BindConfiguration(MediaAgentOptions.Section)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MediaAgentOptions>, MediaAgentOptionsValidator>();
-        builder.Services.AddSingleton(services => new SecondaryCopyStore(
-            services.GetRequiredService<IOptions<MediaAgentOptions>>().Value.StorePath,
-            services.GetRequiredService<ILogger<SecondaryCopyStore>>()));
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<MediaAgentOptions>>().Value;
+            return new SecondaryCopyStore(options.StorePath, services.GetRequiredService<ILogger<SecondaryCopyStore>>(),
+                options.ReadAheadChunks);
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MediaAgentMetrics>();
 

@@ -14,4 +14,10 @@ public sealed class MediaAgentOptions
     /// reads slowly, not never: the default leaves it ten minutes.
     /// </summary>
     public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Chunks a stream reads, decompresses and checks ahead of sending, in parallel: more keeps more cores busy,
+    /// each costs a block of memory per stream.
+    /// </summary>
+    public int ReadAheadChunks { get; set; } = Store.SecondaryCopyStore.DefaultReadAhead;
 }

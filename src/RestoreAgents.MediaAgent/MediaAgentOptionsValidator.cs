@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace RestoreAgents.MediaAgent;
 
-/// <summary>At start: the store folder exists and can be read, and the stream idle timeout can work.</summary>
+/// <summary>At start: the store folder exists and can be read, and the stream settings can work.</summary>
 internal sealed class MediaAgentOptionsValidator : IValidateOptions<MediaAgentOptions>
 {
     public ValidateOptionsResult Validate(string? name, MediaAgentOptions options)
@@ -14,6 +14,8 @@ internal sealed class MediaAgentOptionsValidator : IValidateOptions<MediaAgentOp
             failures.Add($"MediaAgent:StorePath is '{options.StorePath}'; it must be {problem}");
         if (options.StreamIdleTimeout <= TimeSpan.Zero)
             failures.Add($"MediaAgent:StreamIdleTimeout is {options.StreamIdleTimeout}; it must be positive (e.g. 00:10:00)");
+        if (options.ReadAheadChunks is < 1 or > 64)
+            failures.Add($"MediaAgent:ReadAheadChunks is {options.ReadAheadChunks}; it must be between 1 and 64");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

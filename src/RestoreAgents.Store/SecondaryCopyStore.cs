@@ -1,11 +1,8 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using ZstdSharp;
 
 namespace RestoreAgents.Store;
 
@@ -14,13 +11,21 @@ namespace RestoreAgents.Store;
 /// zstd-compressed block named by the SHA-256 of its bytes, shared by every copy that holds the same block.
 /// Every manifest is checked as it is read (<see cref="ManifestCheck"/>); files are 0600 in 0700 folders.
 /// </summary>
-public sealed partial class SecondaryCopyStore(string rootPath, ILogger<SecondaryCopyStore>? logger = null)
+public sealed partial class SecondaryCopyStore(string rootPath, ILogger<SecondaryCopyStore>? logger = null,
+    int readAhead = SecondaryCopyStore.DefaultReadAhead)
 {
+    /// <summary>Chunks read ahead of a reader by default: enough to keep 2 cores decompressing while one is sent.</summary>
+    public const int DefaultReadAhead = 4;
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
     public string RootPath { get; } = rootPath;
+
+    /// <summary>How many chunks a read decompresses and checks ahead of its caller, in parallel.</summary>
+    public int ReadAhead { get; } = readAhead >= 1 ? readAhead
+        : throw new ArgumentOutOfRangeException(nameof(readAhead), readAhead, "read-ahead must be at least 1 chunk");
 
     internal string CopiesPath => Path.Combine(RootPath, "copies");
 
@@ -60,84 +65,67 @@ public sealed partial class SecondaryCopyStore(string rootPath, ILogger<Secondar
 
     /// <summary>
     /// The copy's stored blocks, verified, clipped to <paramref name="ranges"/> when given (ascending, disjoint,
-    /// inside the disk: see <see cref="ReadRanges"/>); blocks and ranges are walked once, side by side.
+    /// inside the disk: see <see cref="ReadRanges"/>); blocks and ranges are walked once, side by side. Chunks are
+    /// read, decompressed and checked <see cref="ReadAhead"/> at a time ahead of the caller, and come out in order.
     /// </summary>
     /// <exception cref="ArgumentException">A range breaks the rule; the message names the first one.</exception>
+    /// <exception cref="CorruptChunkException">A chunk is missing or fails its check; every block before it came out.</exception>
     public async IAsyncEnumerable<DiskBlock> ReadBlocksAsync(string copyName, IReadOnlyList<ByteRange>? ranges,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var copy = GetCopy(copyName);
         if (ranges is not null) ReadRanges.Validate(ranges, copy);
-        var buffer = ArrayPool<byte>.Shared.Rent(copy.BlockSize);
-        try
+        await using var chunks = new ChunkReadAhead(this, copy, ReadAhead, cancellationToken);
+        var started = new Queue<WantedBlock>();
+        using var wanted = WantedBlocks(copy, ranges).GetEnumerator();
+        var more = true;
+        while (true)
         {
-            using var decompressor = new Decompressor();
-            int nextRange = 0; // the first range that may still overlap this block or a later one
-            foreach (var block in copy.Blocks)
+            while (more && chunks.WantsMore && (more = wanted.MoveNext()))
             {
-                var blockStart = block.Index * copy.BlockSize;
-                var blockLength = (int)copy.BlockLength(block.Index);
-                var blockEnd = blockStart + blockLength;
-                int first = 0, count = 1;
-                if (ranges is not null)
-                {
-                    while (nextRange < ranges.Count && ranges[nextRange].End <= blockStart) nextRange++;
-                    if (nextRange == ranges.Count) break;
-                    first = nextRange;
-                    count = 0;
-                    while (first + count < ranges.Count && ranges[first + count].Offset < blockEnd) count++;
-                    if (count == 0) continue;
-                }
-
-                var data = buffer.AsMemory(0, blockLength);
-                await ReadChunkAsync(copy, block, blockStart, data, decompressor, cancellationToken);
-                if (ranges is null)
-                {
-                    yield return new DiskBlock(blockStart, data);
-                    continue;
-                }
-                for (int i = first; i < first + count; i++)
-                {
-                    var start = Math.Max(ranges[i].Offset, blockStart);
-                    var end = Math.Min(ranges[i].End, blockEnd);
-                    yield return new DiskBlock(start, data.Slice((int)(start - blockStart), (int)(end - start)));
-                }
+                chunks.Start(wanted.Current.Block);
+                started.Enqueue(wanted.Current);
+            }
+            if (!started.TryDequeue(out var block)) yield break;
+            var chunk = await chunks.NextAsync();
+            if (ranges is null)
+            {
+                yield return new DiskBlock(chunk.Offset, chunk.Data, chunk.Sha256);
+                continue;
+            }
+            var blockEnd = chunk.Offset + chunk.Length;
+            for (int i = block.FirstRange; i < block.FirstRange + block.RangeCount; i++)
+            {
+                var start = Math.Max(ranges[i].Offset, chunk.Offset);
+                var end = Math.Min(ranges[i].End, blockEnd);
+                yield return new DiskBlock(start, chunk.Data.Slice((int)(start - chunk.Offset), (int)(end - start)),
+                    chunk.Sha256);
             }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
-    private async Task ReadChunkAsync(CopyManifest copy, StoredBlock block, long offset, Memory<byte> data,
-        Decompressor decompressor, CancellationToken cancellationToken)
+    /// <summary>The stored blocks that overlap <paramref name="ranges"/> (all of them without), with those ranges.</summary>
+    private static IEnumerable<WantedBlock> WantedBlocks(CopyManifest copy, IReadOnlyList<ByteRange>? ranges)
     {
-        byte[] compressed;
-        try
+        int nextRange = 0; // the first range that may still overlap this block or a later one
+        foreach (var block in copy.Blocks)
         {
-            compressed = await File.ReadAllBytesAsync(ChunkPath(block.Sha256), cancellationToken);
+            if (ranges is null)
+            {
+                yield return new WantedBlock(block, 0, 0);
+                continue;
+            }
+            var blockStart = block.Index * copy.BlockSize;
+            var blockEnd = blockStart + copy.BlockLength(block.Index);
+            while (nextRange < ranges.Count && ranges[nextRange].End <= blockStart) nextRange++;
+            if (nextRange == ranges.Count) yield break;
+            int count = 0;
+            while (nextRange + count < ranges.Count && ranges[nextRange + count].Offset < blockEnd) count++;
+            if (count > 0) yield return new WantedBlock(block, nextRange, count);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CorruptChunkException(copy.Name, offset, block.Sha256, "is missing");
-        }
-
-        int length;
-        try
-        {
-            length = decompressor.Unwrap(compressed, data.Span);
-        }
-        catch (Exception e) when (e is ZstdException or ArgumentException)
-        {
-            throw new CorruptChunkException(copy.Name, offset, block.Sha256, $"does not decompress ({e.Message})");
-        }
-        if (length != data.Length)
-            throw new CorruptChunkException(copy.Name, offset, block.Sha256,
-                $"holds {length} bytes where the block has {data.Length}");
-        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(data.Span)), block.Sha256, StringComparison.Ordinal))
-            throw new CorruptChunkException(copy.Name, offset, block.Sha256, "fails its SHA-256 check");
     }
+
+    private readonly record struct WantedBlock(StoredBlock Block, int FirstRange, int RangeCount);
 
     private static CopyManifest Load(string path, string copyName)
     {
@@ -168,5 +156,8 @@ public sealed partial class SecondaryCopyStore(string rootPath, ILogger<Secondar
     private static partial Regex ValidName();
 }
 
-/// <summary>A range of disk data; Data is a pooled buffer valid only until the enumerator moves on.</summary>
-public readonly record struct DiskBlock(long Offset, ReadOnlyMemory<byte> Data);
+/// <summary>
+/// A range of disk data and the SHA-256 of the stored block it is part of (checked against the chunk); Data is a
+/// pooled buffer valid only until the enumerator moves on.
+/// </summary>
+public readonly record struct DiskBlock(long Offset, ReadOnlyMemory<byte> Data, ReadOnlyMemory<byte> BlockSha256);

@@ -36,7 +36,7 @@ public sealed class HelpTests
         var result = await CliRun.Of("restore", "--help");
 
         foreach (var option in new[] { "--data-agent", "--media-agent", "--destination", "--copy", "--container",
-                     "--blob", "--sas-url", "--sas-url-file", "--page-size", "--cache-size", "--overwrite", "--no-verify",
+                     "--blob", "--sas-url", "--sas-url-file", "--page-size", "--cache-size", "--overwrite", "--verify", "--no-verify",
                      "--no-wait" })
             Assert.Contains(option, result.Output);
         Assert.DoesNotContain("--connection-string <", result.Output);

@@ -146,7 +146,19 @@ public sealed class RestoreArgumentTests : IAsyncLifetime
         Assert.Equal(64u * 1024, request.PageSizeBytes);
         Assert.Equal(256ul * 1024 * 1024, request.CacheSizeBytes);
         Assert.True(request.Overwrite);
-        Assert.False(request.Verify);
+        Assert.Equal(VerifyMode.None, request.VerifyMode);
+    }
+
+    [Theory]
+    [InlineData("proof", VerifyMode.Proof)]
+    [InlineData("readback", VerifyMode.Readback)]
+    [InlineData("none", VerifyMode.None)]
+    public async Task Restore_SendsTheVerifyModeAsked(string mode, VerifyMode expected)
+    {
+        var result = await CliRun.Of(Restore("--container", "restores", "--blob", "vm01.vhd", "--verify", mode));
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(expected, Assert.Single(_agent.DataAgent.StartRequests).VerifyMode);
     }
 
     [Fact]
@@ -158,7 +170,7 @@ public sealed class RestoreArgumentTests : IAsyncLifetime
         var request = Assert.Single(_agent.DataAgent.StartRequests);
         Assert.Equal(0u, request.PageSizeBytes);
         Assert.Equal(0ul, request.CacheSizeBytes);
-        Assert.True(request.Verify);
+        Assert.Equal(VerifyMode.Proof, request.VerifyMode);
         Assert.False(request.Overwrite);
     }
 

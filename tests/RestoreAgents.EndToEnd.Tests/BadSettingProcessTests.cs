@@ -52,6 +52,7 @@ public sealed class BadSettingProcessTests(TestPki pki) : IClassFixture<TestPki>
             + "be positive (e.g. 00:10:00)" },
         { MediaAgent, "--MediaAgent:StreamIdleTimeout=10min", "MediaAgent:StreamIdleTimeout is '10min'; it must be a "
             + "duration as [d.]hh:mm:ss, e.g. 00:00:30" },
+        { MediaAgent, "--MediaAgent:ReadAheadChunks=0", "MediaAgent:ReadAheadChunks is 0; it must be between 1 and 64" },
         { MediaAgent, "--Tls:CertificateFile={folder}/missing.pem", "Tls: " },
         { MediaAgent, "--Hosting:EnableReflection=yes", "Hosting:EnableReflection is 'yes'; it must be true or false" },
     };

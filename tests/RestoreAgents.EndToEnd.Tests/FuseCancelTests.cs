@@ -28,7 +28,7 @@ public sealed class FuseCancelTests(AgentsFixture agents)
         // Two 64 KiB slots: once both pages are held in Put Page, the job's 1 MiB pwrite waits in the cache.
         var request = _driver.Request("stalled", "stalled.vhd", pageSize: 64 * KiB, cacheSize: 128 * KiB,
             destination: "stalled");
-        request.Verify = false;
+        request.VerifyMode = VerifyMode.None;
         using var channel = agents.ChannelTo(dataAgent);
         var client = new Protocol.V1.DataAgent.DataAgentClient(channel);
         var started = await client.StartRestoreAsync(request);

@@ -34,7 +34,7 @@ internal sealed class RestoreDriver(AgentsFixture agents)
         },
         PageSizeBytes = pageSize,
         CacheSizeBytes = cacheSize,
-        Verify = true,
+        VerifyMode = VerifyMode.Proof,
     };
 
     /// <param name="dataAgent">Another data agent than the fixture's.</param>

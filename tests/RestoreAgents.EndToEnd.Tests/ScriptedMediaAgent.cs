@@ -71,6 +71,7 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
         };
         copy.Allocated.Add(new Extent { Offset = 0, Length = (ulong)disk.Length });
         _copies[name] = (copy, blocks);
+        _copies.Disks[name] = disk;
     }
 
     /// <summary>
@@ -113,6 +114,8 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
     {
         public ConcurrentDictionary<string, int> SilentAfter { get; } = new();
 
+        public ConcurrentDictionary<string, byte[]> Disks { get; } = new();
+
         public ConcurrentDictionary<string, ConcurrentQueue<IReadOnlyList<Extent>>> Asked { get; } = new();
     }
 
@@ -126,11 +129,27 @@ internal sealed class ScriptedMediaAgent : IAsyncDisposable
         {
             copies.Asked.GetOrAdd(request.CopyName, _ => new()).Enqueue([.. request.Ranges]);
             var silentAfter = copies.SilentAfter.TryRemove(request.CopyName, out var count) ? count : int.MaxValue;
-            foreach (var block in Find(request.CopyName).Blocks.Where(b => Asked(request, b)))
+            var (copy, blocks) = Find(request.CopyName);
+            var hashed = new HashSet<ulong>();
+            foreach (var block in blocks.Where(b => Asked(request, b)))
             {
                 if (silentAfter-- == 0) await Task.Delay(Timeout.Infinite, context.CancellationToken);
-                await responseStream.WriteAsync(block, context.CancellationToken);
+                await responseStream.WriteAsync(WithBlockHash(block, copy, request.CopyName, hashed),
+                    context.CancellationToken);
             }
+        }
+
+        /// <summary>As a real media agent: the first piece this stream sends of each block carries its SHA-256.</summary>
+        private Block WithBlockHash(Block piece, CopyDescription copy, string name, HashSet<ulong> hashed)
+        {
+            var index = piece.Offset / copy.BlockSize;
+            if (!copies.Disks.TryGetValue(name, out var disk) || piece.Offset >= (ulong)disk.Length || !hashed.Add(index))
+                return piece;
+            var start = (int)(index * copy.BlockSize);
+            var length = (int)Math.Min(copy.BlockSize, (ulong)disk.Length - (ulong)start);
+            var withHash = piece.Clone();
+            withHash.BlockSha256 = ByteString.CopyFrom(SHA256.HashData(disk.AsSpan(start, length)));
+            return withHash;
         }
 
         private static bool Asked(StreamBlocksRequest request, Block block) =>

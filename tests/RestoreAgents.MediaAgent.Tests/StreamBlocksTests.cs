@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Security.Cryptography;
 using Grpc.Core;
 
 namespace RestoreAgents.MediaAgent.Tests;
@@ -102,6 +103,33 @@ public sealed class StreamBlocksTests : IDisposable
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Contains("vm-missing", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task StreamBlocks_GivesTheFirstPieceOfEachBlock_TheBlocksSha256_AndTheOthersNone()
+    {
+        await _agent.Copies.BackUpAsync("vm", Image, BlockSize);
+
+        var pieces = await _agent.StreamBlocksAsync("vm");
+
+        var hashed = pieces.Where(p => !p.BlockSha256.IsEmpty).ToList();
+        Assert.Equal([0L, 2 * BlockSize, 3 * BlockSize, 5 * BlockSize], hashed.Select(p => (long)p.Offset));
+        Assert.All(hashed, p => Assert.Equal(SHA256.HashData(Image.AsSpan((int)p.Offset,
+            (int)Math.Min(BlockSize, DiskSize - (long)p.Offset))), p.BlockSha256.ToByteArray()));
+    }
+
+    [Fact]
+    public async Task StreamBlocks_OfARangeStartingInsideABlock_GivesItsFirstPieceTheWholeBlocksSha256()
+    {
+        await _agent.Copies.BackUpAsync("vm", Image, BlockSize);
+
+        var pieces = await _agent.StreamBlocksAsync("vm", (2 * BlockSize + 1000, BlockSize));
+
+        Assert.Equal((ulong)(2 * BlockSize + 1000), pieces[0].Offset);
+        Assert.Equal(SHA256.HashData(Image.AsSpan(2 * BlockSize, BlockSize)), pieces[0].BlockSha256.ToByteArray());
+        // The range reaches into block 3: its first piece brings block 3's hash.
+        var next = pieces.Single(p => (long)p.Offset == 3 * BlockSize);
+        Assert.Equal(SHA256.HashData(Image.AsSpan(3 * BlockSize, BlockSize)), next.BlockSha256.ToByteArray());
     }
 
     [Fact]

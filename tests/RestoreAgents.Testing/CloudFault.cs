@@ -23,4 +23,16 @@ public enum CloudFault
 
     /// <summary>Flips bit <see cref="CloudFaultRule.BitToFlip"/> of the body, then forwards it: a page damaged on the way.</summary>
     FlipBit,
+
+    /// <summary>
+    /// Answers 201 Created as the service answers a Put Page (its Content-MD5 echoed), without forwarding it: a page
+    /// the service acknowledged and never kept.
+    /// </summary>
+    AcknowledgeOnly,
+
+    /// <summary>
+    /// Awaits <see cref="CloudFaultRule.BeforeForwarding"/>, then forwards the request: something changes the blob
+    /// out of band at that exact moment.
+    /// </summary>
+    Intercept,
 }

@@ -141,6 +141,12 @@ public sealed class CloudFaultProxy : IAsyncDisposable
             case CloudFault.Refuse:
                 await AnswerErrorAsync(context, rule.Status, rule.ErrorCode, "The request was refused.", seen);
                 return;
+            case CloudFault.AcknowledgeOnly:
+                AnswerCreated(context, seen);
+                return;
+            case CloudFault.Intercept when rule.BeforeForwarding is { } before:
+                await before(cancellationToken);
+                break;
         }
 
         // What goes on to the service counts against the blob's pace, a stalled request for as long as it stalls.
@@ -213,6 +219,21 @@ public sealed class CloudFaultProxy : IAsyncDisposable
                 response.Headers[name] = values.ToArray();
         await using var content = await answer.Content.ReadAsStreamAsync(cancellationToken);
         await content.CopyToAsync(response.Body, cancellationToken);
+    }
+
+    /// <summary>A Put Page's success as the service words it, for a body it never stored.</summary>
+    private void AnswerCreated(HttpContext context, CloudRequest seen)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status201Created;
+        response.Headers.ETag = $"\"0x{_time.GetUtcNow().UtcTicks:X}\"";
+        response.Headers.LastModified = _time.GetUtcNow().ToString("R");
+        response.Headers["x-ms-blob-sequence-number"] = "0";
+        response.Headers["x-ms-request-server-encrypted"] = "true";
+        response.Headers["x-ms-version"] = context.Request.Headers["x-ms-version"].ToString();
+        if (context.Request.Headers.ContentMD5.ToString() is { Length: > 0 } md5) response.Headers.ContentMD5 = md5;
+        response.ContentLength = 0;
+        Record(seen with { Status = StatusCodes.Status201Created });
     }
 
     private async Task AnswerServerBusyAsync(HttpContext context, TimeSpan retryAfter, CloudRequest seen)

@@ -59,6 +59,9 @@ public sealed class CloudFaultRule
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>What <see cref="CloudFault.Intercept"/> runs before it forwards the request.</summary>
+    public Func<CancellationToken, Task>? BeforeForwarding { get; init; }
+
     /// <summary>How many requests this rule has failed so far.</summary>
     public int Applied => Volatile.Read(ref _applied);
 

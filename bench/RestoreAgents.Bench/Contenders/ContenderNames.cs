@@ -5,6 +5,7 @@ public static class ContenderNames
 {
     public const string Ceiling = "ceiling";
     public const string EndToEndDirect = "e2e-direct";
+    public const string EndToEndDirectProof = "e2e-direct-proof";
     public const string EndToEndFuse = "e2e-fuse";
     public const string EndToEndFuseOtlp = "e2e-fuse-otlp";
     public const string EndToEndThrottled = "e2e-throttled";
@@ -13,6 +14,6 @@ public static class ContenderNames
     public const string PseudoDiskFuse = "pseudo-disk-fuse";
 
     public static IReadOnlyList<string> All { get; } =
-        [Ceiling, EndToEndDirect, EndToEndFuse, EndToEndFuseOtlp, EndToEndThrottled, TwoPhase, PseudoDiskDirect,
+        [Ceiling, EndToEndDirect, EndToEndDirectProof, EndToEndFuse, EndToEndFuseOtlp, EndToEndThrottled, TwoPhase, PseudoDiskDirect,
         PseudoDiskFuse];
 }

@@ -13,16 +13,17 @@ namespace RestoreAgents.Bench.Contenders;
 /// With <paramref name="exportTelemetry"/>, the data agent traces and measures, exporting over OTLP to the rig's
 /// receiver; without, it has no endpoint and so no telemetry at all. With <paramref name="throttled"/>, the blob
 /// service is a <see cref="ThrottledCloud"/> stand-in before Azurite, and the run also reports the share of its cap
-/// the restore kept and the share of Put Page calls it had refused.
+/// the restore kept and the share of Put Page calls it had refused. With <paramref name="verify"/> Proof, the data
+/// agent proves the blob as it writes it (block hashes checked before each Put Page, page ranges at the end).
 /// </summary>
 public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettings settings, string pseudoDisk,
-    bool exportTelemetry = false, ThrottledCloud? throttled = null) : IContender
+    bool exportTelemetry = false, ThrottledCloud? throttled = null, VerifyMode verify = VerifyMode.None) : IContender
 {
     private const string MediaAgentName = "bench";
     private const string DestinationName = "azurite";
 
     public string Name => throttled is not null ? ContenderNames.EndToEndThrottled
-        : $"e2e-{pseudoDisk}{(exportTelemetry ? "-otlp" : "")}";
+        : $"e2e-{pseudoDisk}{(exportTelemetry ? "-otlp" : "")}{(verify == VerifyMode.Proof ? "-proof" : "")}";
 
     public string Description => (throttled is not null
         ? $"e2e-{pseudoDisk} into a throttling stand-in ({throttled.Describe()}): the data agent's pacer rides the cap"
@@ -32,7 +33,8 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
         + (exportTelemetry
             ? "; the data agent traces and measures, exporting spans, metrics and logs over OTLP/HTTP to a receiver "
               + "in the harness (the standard OTEL_* settings)"
-            : "");
+            : "")
+        + (verify == VerifyMode.Proof ? "; the data agent proves the blob as it writes it (verify mode proof)" : "");
 
     public async Task<ContenderRun> RunAsync(RunSlot slot, CancellationToken cancellationToken)
     {
@@ -76,7 +78,7 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             },
             PageSizeBytes = BenchSettings.PageSize,
             CacheSizeBytes = (ulong)settings.CacheBytes,
-            Verify = false,
+            VerifyMode = verify,
         };
 
         var startRss = ProcStatus.Read(agent.Id).RssBytes;
@@ -98,6 +100,8 @@ public sealed class EndToEndContender(BenchRig rig, SourceDisk disk, BenchSettin
             throw new InvalidOperationException(
                 $"{Name}: job {last.JobId} ended {last.State}: {last.Error}\nthe data agent's log ends:\n"
                 + string.Join('\n', agent.Output.Split('\n').TakeLast(20)));
+        if (verify != VerifyMode.None && !last.Verified)
+            throw new InvalidOperationException($"{Name}: job {last.JobId} completed without its proof");
 
         var (ofCap, refused) = throttled is not null && proxy is not null
             ? throttled.Measure(proxy.Requests, slot.BlobName)

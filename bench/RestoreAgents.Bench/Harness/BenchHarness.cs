@@ -1,3 +1,4 @@
+using RestoreAgents.Protocol.V1;
 using RestoreAgents.Caching;
 using System.Diagnostics;
 using System.Text.Json;
@@ -90,6 +91,8 @@ public sealed class BenchHarness(BenchSettings settings, string command, TextWri
     private IContender Create(string name, BenchRig rig, SourceDisk disk) => name switch
     {
         ContenderNames.EndToEndDirect => new EndToEndContender(rig, disk, settings, "direct"),
+        ContenderNames.EndToEndDirectProof => new EndToEndContender(rig, disk, settings, "direct",
+            verify: VerifyMode.Proof),
         ContenderNames.EndToEndFuse => new EndToEndContender(rig, disk, settings, "fuse"),
         ContenderNames.EndToEndFuseOtlp => new EndToEndContender(rig, disk, settings, "fuse", exportTelemetry: true),
         ContenderNames.EndToEndThrottled => new EndToEndContender(rig, disk, settings, "direct", throttled:

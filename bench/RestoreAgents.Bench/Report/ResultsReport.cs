@@ -125,8 +125,8 @@ public sealed class ResultsReport(BenchRun run)
             + "written page ranges read back and compared byte for byte (everything else must be zeros in the "
             + "source), the VHD footer parsed, and in the first timed round `qemu-img compare` of the downloaded "
             + "VHD against the raw image; a pseudo-disk run's local page blob file compared whole. Restores run with "
-            + "`Verify = false` (the data agent's own SHA-256 read-back is left out of the timed window for every "
-            + "contender alike).").AppendLine();
+            + "`VerifyMode.None`, but e2e-direct-proof, which times the data agent's own proof (block hashes "
+            + "checked before each Put Page, page ranges at the end).").AppendLine();
 
         text.AppendLine("## Setup").AppendLine();
         text.AppendLine($"- Machine: {machine.Cores} cores ({machine.Cpu}), {F(machine.MemoryBytes / MiB / 1024, 1)} GiB "

@@ -57,9 +57,17 @@ public sealed class RestoreCommand : Command
     private readonly Option<long?> _cacheSize = CommonOptions.Size("--cache-size",
         "Local page cache for this job (default: the data agent's, 256MiB).");
     private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Replace the blob if it exists." };
+    private readonly Option<string> _verify = new Option<string>("--verify")
+    {
+        Description = "How the job proves the blob equals the copy: proof (each page checked against the copy's "
+            + "block hashes before its upload, then the blob's page ranges), readback (the proof, then the whole "
+            + "blob read back and hashed) or none.",
+        HelpName = "proof|readback|none",
+        DefaultValueFactory = _ => "proof",
+    }.AcceptOnlyFromAmong("proof", "readback", "none");
     private readonly Option<bool> _noVerify = new("--no-verify")
     {
-        Description = "Do not read the blob back to compare it with the copy's SHA-256.",
+        Description = "The same as --verify none.",
     };
     private readonly Option<bool> _noWait = new("--no-wait")
     {
@@ -119,6 +127,7 @@ public sealed class RestoreCommand : Command
         Options.Add(_pageSize);
         Options.Add(_cacheSize);
         Options.Add(_overwrite);
+        Options.Add(_verify);
         Options.Add(_noVerify);
         Options.Add(_noWait);
         Options.Add(_managedDisk);
@@ -216,7 +225,7 @@ public sealed class RestoreCommand : Command
                 .ShowAsync(started.JobId, RestoreJobStream.ReadAsync(agent, started.JobId, cancellationToken),
                     cancellationToken).ConfigureAwait(false);
             return RestoreOutcome.Report(_environment, agent.Endpoint, started.JobId, final,
-                requireVerified: request.Verify);
+                requireVerified: request.VerifyMode != VerifyMode.None);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -276,9 +285,26 @@ public sealed class RestoreCommand : Command
             Target = target,
             PageSizeBytes = (uint)(parseResult.GetValue(_pageSize) ?? 0),
             CacheSizeBytes = (ulong)(parseResult.GetValue(_cacheSize) ?? 0),
-            Verify = !parseResult.GetValue(_noVerify),
+            VerifyMode = Verify(parseResult),
             Overwrite = parseResult.GetValue(_overwrite),
         };
+
+    private VerifyMode Verify(ParseResult parseResult)
+    {
+        var mode = parseResult.GetValue(_verify);
+        if (parseResult.GetValue(_noVerify))
+        {
+            if (parseResult.GetResult(_verify) is { Implicit: false } && mode != "none")
+                throw new CliUsageException($"--no-verify contradicts --verify {mode}");
+            return VerifyMode.None;
+        }
+        return mode switch
+        {
+            "readback" => VerifyMode.Readback,
+            "none" => VerifyMode.None,
+            _ => VerifyMode.Proof,
+        };
+    }
 
     private static T AsUsage<T>(Func<T> check)
     {

@@ -1,5 +1,6 @@
 using RestoreAgents.DataAgent.ManagedDisks;
 using RestoreAgents.DataAgent.MediaAgents;
+using RestoreAgents.Protocol.V1;
 
 namespace RestoreAgents.DataAgent.Jobs;
 
@@ -9,6 +10,7 @@ namespace RestoreAgents.DataAgent.Jobs;
 /// </summary>
 /// <param name="Destination">The configured destination's name.</param>
 /// <param name="UsesSas">The request brought a SAS URL: a resumed job would need it again.</param>
+/// <param name="Verify">How the job proves the blob: none, the proof, or the proof and a read-back (never unspecified).</param>
 /// <param name="ManagedDisk">Set when the destination is a managed disk: the blob exists and is only written.</param>
 internal sealed record RestoreRequest(
     ConfiguredMediaAgent MediaAgent,
@@ -19,6 +21,6 @@ internal sealed record RestoreRequest(
     bool UsesSas,
     int PageSize,
     long CacheSize,
-    bool Verify,
+    VerifyMode Verify,
     bool Overwrite,
     ManagedDiskTarget? ManagedDisk = null);

@@ -61,10 +61,18 @@ internal static class RestoreRequests
         }
 
         var request = new RestoreRequest(mediaAgent, message.CopyName, destination.Name, container.Name, blobName,
-            UsesSas: !string.IsNullOrWhiteSpace(target.SasUrl), (int)pageSize, cacheSize, message.Verify,
+            UsesSas: !string.IsNullOrWhiteSpace(target.SasUrl), (int)pageSize, cacheSize, Verify(message.VerifyMode),
             message.Overwrite, managedDisk);
         return (request, container);
     }
+
+    /// <summary>The request's verify mode; unspecified is the proof.</summary>
+    private static VerifyMode Verify(VerifyMode mode) => mode switch
+    {
+        VerifyMode.Unspecified => VerifyMode.Proof,
+        VerifyMode.None or VerifyMode.Proof or VerifyMode.Readback => mode,
+        _ => throw Invalid($"verify_mode {(int)mode} is not a verify mode: use NONE, PROOF or READBACK"),
+    };
 
     private static RestoreRejectedException Invalid(string message) => new(StatusCode.InvalidArgument, message);
 }

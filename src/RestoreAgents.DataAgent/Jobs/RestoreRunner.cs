@@ -106,6 +106,10 @@ internal sealed class RestoreRunner(
 
         AzurePageBlob blob;
         PageCache cache;
+        // The proof sees each page before its Put Page; without it (VerifyMode.None) pages go unchecked.
+        using var proof = request.Verify == VerifyMode.None ? null
+            : new BlockProof(job.Copy, request.PageSize, $"blob '{request.BlobName}'");
+        IReadOnlyList<LongRange> pagesWithData = [];
         try
         {
             // A managed disk exists at its size and reads as zeros: it is written, never created or resized.
@@ -121,7 +125,7 @@ internal sealed class RestoreRunner(
                 Directory = cacheDirectory,
                 UploadParallelism = _options.UploadParallelism,
             };
-            cache = new PageCache(cacheOptions, layout.DataSize, blob, job.Id, time, cacheMetrics);
+            cache = new PageCache(cacheOptions, layout.DataSize, blob, job.Id, time, cacheMetrics, proof);
         }
         catch
         {
@@ -149,7 +153,7 @@ internal sealed class RestoreRunner(
             {
                 try
                 {
-                    await StreamBlocksAsync(job, disk, times, cancellationToken);
+                    await StreamBlocksAsync(job, disk, proof, times, cancellationToken);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -161,6 +165,7 @@ internal sealed class RestoreRunner(
                     times.SlotWait = cache.Statistics.SlotWaitTime;
                 }
                 await Timed(DataAgentTelemetry.FlushSpan, t => times.Flush += t, () => disk.CompleteAsync(cancellationToken));
+                pagesWithData = cache.PagesHoldingData();
             }
         }
         finally
@@ -176,10 +181,17 @@ internal sealed class RestoreRunner(
         await Timed(DataAgentTelemetry.FooterSpan, t => times.Footer = t,
             () => blob.WritePagesAsync(layout.DataSize, footer, cancellationToken).AsTask());
 
-        if (request.Verify)
+        if (proof is not null)
         {
-            await Timed(DataAgentTelemetry.VerifySpan, t => times.Verify = t,
-                () => BlobVerifier.VerifyAsync(blob, layout.DiskSize, job.Copy.DiskSha256, cancellationToken));
+            await Timed(DataAgentTelemetry.VerifySpan, t => times.Verify = t, async () =>
+            {
+                // Every block went up as hashed, and the blob lists exactly the pages that were put: no read-back.
+                proof.Complete();
+                await PageRangeProof.CheckAsync(blob, pagesWithData, request.PageSize, layout.DataSize, footer.Length,
+                    cancellationToken);
+                if (request.Verify == VerifyMode.Readback)
+                    await BlobVerifier.VerifyAsync(blob, layout.DiskSize, job.Copy.DiskSha256, cancellationToken);
+            });
             job.MarkVerified();
         }
     }
@@ -205,7 +217,7 @@ internal sealed class RestoreRunner(
         }
     }
 
-    private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, StageTimes times,
+    private async Task StreamBlocksAsync(RestoreJob job, IRestoreDisk disk, BlockProof? proof, StageTimes times,
         CancellationToken cancellationToken)
     {
         var media = new MediaAgentClient(channels, job.Request.MediaAgent, time, logger);
@@ -213,6 +225,8 @@ internal sealed class RestoreRunner(
         var watch = new StreamWatch(job, media.Agent, times, metrics, time);
         var received = await stream.StreamAsync(async (block, ct) =>
         {
+            // Before the bytes reach the cache: a page can be checked only against a hash that arrived.
+            if (proof is not null && !block.BlockSha256.IsEmpty) proof.AddHash((long)block.Offset, block.BlockSha256.Span);
             var writeStarted = time.GetTimestamp();
             await disk.WriteAsync((long)block.Offset, block.Data.Memory, ct);
             watch.AddWriting(time.GetElapsedTime(writeStarted));

@@ -14,10 +14,12 @@ internal static class BlockMessages
     /// A message over a slice of the store's pooled buffer, without copying it. Valid only until the caller's
     /// buffer is reused: the service awaits each write, and gRPC serializes the message before that completes.
     /// </summary>
-    public static Block Piece(long offset, ReadOnlyMemory<byte> data) => new()
+    /// <param name="blockSha256">The stored block's SHA-256 for the first piece of a block, else empty.</param>
+    public static Block Piece(long offset, ReadOnlyMemory<byte> data, ReadOnlyMemory<byte> blockSha256) => new()
     {
         Offset = (ulong)offset,
         Data = UnsafeByteOperations.UnsafeWrap(data),
         Xxhash3 = XxHash3.HashToUInt64(data.Span),
+        BlockSha256 = blockSha256.IsEmpty ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(blockSha256),
     };
 }

@@ -57,8 +57,9 @@ public sealed class MediaAgentService(SecondaryCopyStore store, IOptions<MediaAg
                 {
                     var piece = block.Data.Slice(start, Math.Min(BlockMessages.MaxPieceBytes, block.Data.Length - start));
                     // A slow writer here is the network or the data agent's full cache (HTTP/2 flow control).
-                    await timer.TimeSendAsync(idle.WriteAsync(responseStream,
-                        BlockMessages.Piece(block.Offset + start, piece)));
+                    // The block's SHA-256 rides on its first piece, for the data agent's proof of its Put Pages.
+                    await timer.TimeSendAsync(idle.WriteAsync(responseStream, BlockMessages.Piece(block.Offset + start,
+                        piece, start == 0 ? block.BlockSha256 : ReadOnlyMemory<byte>.Empty)));
                 }
                 bytesSent += block.Data.Length;
             }
