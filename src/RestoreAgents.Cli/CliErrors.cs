@@ -1,4 +1,5 @@
 using RestoreAgents.Cli.Agents;
+using RestoreAgents.Cloud;
 
 namespace RestoreAgents.Cli;
 
@@ -11,6 +12,14 @@ public static class CliErrors
         return failure switch
         {
             CliUsageException => (ExitCodes.Usage, failure.Message),
+            CliTargetException => (ExitCodes.TargetNotReady, failure.Message),
+            // The agent checked the request before any job existed: the same mistake gives the same code as when
+            // restorectl finds it itself.
+            AgentRequestException { Status: Grpc.Core.StatusCode.InvalidArgument } => (ExitCodes.Usage, failure.Message),
+            AgentRequestException { Status: Grpc.Core.StatusCode.AlreadyExists or Grpc.Core.StatusCode.FailedPrecondition }
+                => (ExitCodes.TargetNotReady, failure.Message),
+            CloudDestinationException { Failure: CloudFailure.ContainerNotFound or CloudFailure.BlobAlreadyExists }
+                => (ExitCodes.TargetNotReady, failure.Message),
             AgentUnreachableException => (ExitCodes.AgentUnreachable, failure.Message),
             // The agent itself was reached but could not reach the next hop: still "cannot reach an agent".
             AgentRequestException { Status: Grpc.Core.StatusCode.Unavailable } => (ExitCodes.AgentUnreachable, failure.Message),

@@ -8,6 +8,8 @@ public static class ExitCodes
     public const int Usage = 2;
     public const int AgentUnreachable = 3;
     public const int OtherError = 4;
+    /// <summary>The target exists without --overwrite, or its container is missing: nothing was changed.</summary>
+    public const int TargetNotReady = 5;
     /// <summary>Ctrl+C or SIGTERM, as shells report a process stopped by SIGINT.</summary>
     public const int Interrupted = 130;
 
@@ -16,10 +18,14 @@ public static class ExitCodes
           0    success (restore: the job completed, and its blob was verified unless --no-verify;
                mount: Ctrl+C or SIGTERM stopped it and every file was uploaded and unmounted)
           1    the restore job failed or was cancelled
-          2    usage error: unknown command or option, missing or invalid value, no usable client
-               certificate (nothing was sent)
+          2    usage error: unknown command or option, missing or invalid value (a size, a name, a cache
+               smaller than a page), no usable client certificate; nothing was sent, or the agent refused
+               the value before any job existed
           3    cannot reach an agent (connection refused, unknown host, timed out, connection lost)
           4    any other error (the agent refused the request, a file is missing, the cloud refused, ...)
+          5    the target is not ready, and nothing was changed: the blob or file exists (give --overwrite),
+               or the container does not exist (mount --create-container; restore creates it unless a SAS
+               URL is given)
           130  interrupted (Ctrl+C); a job already started keeps running on the data agent
 
         Environment:

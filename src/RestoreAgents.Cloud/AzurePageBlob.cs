@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Storage;
@@ -81,20 +82,42 @@ public sealed class AzurePageBlob : IPageBlob
         return ClearAsync(offset, length, cancellationToken);
     }
 
-    /// <summary>Downloads the whole blob into a local file (created or replaced), e.g. to verify a restore.</summary>
+    /// <summary>Downloads the whole blob into a sparse local file (created or replaced), e.g. to verify a restore.</summary>
     public async Task DownloadToAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var activity = CloudTelemetry.Start("page_blob.download", Name);
+        // Only the written pages are read, and all-zero chunks among them are not written: the rest of the file
+        // stays a hole, so a 127 GiB disk with 2 GiB of data takes 2 GiB on the local disk too.
+        var ranges = await GetPageRangesAsync(cancellationToken).ConfigureAwait(false);
+        using var file = File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous);
+        RandomAccess.SetLength(file, Size);
+        var buffer = ArrayPool<byte>.Shared.Rent(DownloadChunkBytes);
         try
         {
-            await _client.DownloadToAsync(path, cancellationToken).ConfigureAwait(false);
+            foreach (var range in ranges)
+            {
+                for (long offset = range.Offset; offset < range.Offset + range.Length; offset += DownloadChunkBytes)
+                {
+                    var chunk = buffer.AsMemory(0, (int)Math.Min(DownloadChunkBytes, range.Offset + range.Length - offset));
+                    await ReadRangeAsync(offset, chunk, async: true, cancellationToken).ConfigureAwait(false);
+                    if (chunk.Span.ContainsAnyExcept((byte)0))
+                        await RandomAccess.WriteAsync(file, chunk, offset, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
-        catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken, localFile: true))
+        catch (CloudDestinationException e)
         {
-            throw CloudTelemetry.Fail(activity, _errors.Translate(e, "download"));
+            throw CloudTelemetry.Fail(activity, e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>Bytes a download reads per call: the largest Put Page, so a chunk is as large as a page can be.</summary>
+    private const int DownloadChunkBytes = 4 * 1024 * 1024;
 
     /// <summary>The ranges that hold written pages, ascending; never-written and cleared pages are left out.</summary>
     public async Task<IReadOnlyList<BlobPageRange>> GetPageRangesAsync(CancellationToken cancellationToken = default)

@@ -178,6 +178,33 @@ public sealed class PageBlobContainer
         return new AzurePageBlob(blob, properties.ContentLength, location, errors, _options);
     }
 
+    /// <summary>
+    /// The size of the blob of this name (of any type), or null when there is none: a look before a create, so a
+    /// mistake is refused before any work starts. Needs read permission when the credentials are a SAS.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name cannot be a blob's (no request sent).</exception>
+    /// <exception cref="CloudDestinationException">The container is missing (<see cref="CloudFailure.ContainerNotFound"/>),
+    /// or the account refused or could not be reached.</exception>
+    public async Task<long?> ExistingBlobSizeAsync(string blobName, CancellationToken cancellationToken = default)
+    {
+        ValidateBlobName(blobName);
+        var (blob, location) = Locate(blobName);
+        using var activity = CloudTelemetry.Start("blob.exists", location.Url);
+        try
+        {
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return properties.Value.ContentLength;
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != BlobErrorCode.ContainerNotFound)
+        {
+            return null;
+        }
+        catch (Exception e) when (CloudErrors.IsCloudFailure(e, cancellationToken))
+        {
+            throw CloudTelemetry.Fail(activity, Errors(location).Translate(e, "look for", sasPermissions: "read (r)"));
+        }
+    }
+
     /// <summary>Deletes the page blob (with any snapshots); a blob already gone counts as deleted.</summary>
     /// <exception cref="ArgumentException">The name cannot be a blob's (no request sent).</exception>
     /// <exception cref="CloudDestinationException">The account refused or could not be reached.</exception>

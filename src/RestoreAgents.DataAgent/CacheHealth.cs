@@ -10,6 +10,14 @@ internal static class CacheHealth
     {
         var path = configuration[$"{DataAgentOptions.Section}:{nameof(DataAgentOptions.CacheDirectory)}"];
         if (string.IsNullOrEmpty(path)) return HealthCheckResult.Unhealthy("DataAgent:CacheDirectory is not set");
+        return WriteProblem(path) is { } problem
+            ? HealthCheckResult.Unhealthy($"cache folder '{path}' is not writable: {problem}")
+            : HealthCheckResult.Healthy();
+    }
+
+    /// <summary>Why the cache folder cannot be created or written, or null when it can.</summary>
+    public static string? WriteProblem(string path)
+    {
         try
         {
             OwnerOnlyFiles.CreateFolder(path);
@@ -18,11 +26,11 @@ internal static class CacheHealth
             var probe = Path.Combine(path, $".health-{Guid.NewGuid():N}");
             using (var file = new FileStream(probe, OwnerOnlyFiles.CreateNew(FileAccess.Write, FileOptions.DeleteOnClose)))
                 file.WriteByte(1);
-            return HealthCheckResult.Healthy();
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return HealthCheckResult.Unhealthy($"cache folder '{path}' is not writable: {e.Message}");
+            return e.Message;
         }
     }
 }

@@ -27,7 +27,6 @@ public static class DataAgentHost
 
         builder.Services.AddOptions<DataAgentOptions>()
             .BindConfiguration(DataAgentOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DataAgentOptions>>(services => new DataAgentOptionsValidator(
             services.GetRequiredService<IOptions<TlsOptions>>().Value.AllowPlaintext));

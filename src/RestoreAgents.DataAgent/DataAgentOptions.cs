@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using RestoreAgents.Caching;
 using RestoreAgents.Connections;
 using RestoreAgents.DataAgent.Destinations;
@@ -6,7 +5,7 @@ using RestoreAgents.DataAgent.MediaAgents;
 
 namespace RestoreAgents.DataAgent;
 
-/// <summary>Settings of the data agent, bound from the "DataAgent" configuration section.</summary>
+/// <summary>Settings of the data agent, bound from the "DataAgent" configuration section; <see cref="DataAgentOptionsValidator"/> checks them all at start.</summary>
 public sealed class DataAgentOptions
 {
     public const string Section = "DataAgent";
@@ -14,7 +13,6 @@ public sealed class DataAgentOptions
     public const int DefaultPageSizeBytes = PageCacheOptions.DefaultPageSize;
 
     /// <summary>Folder of the page cache files; each job uses a folder of its own below it.</summary>
-    [Required(ErrorMessage = "DataAgent:CacheDirectory is required: a local folder for the page cache.")]
     public string CacheDirectory { get; set; } = "";
 
     /// <summary>Bytes of cache a job gets unless its request says otherwise: at least one page.</summary>
@@ -32,19 +30,15 @@ public sealed class DataAgentOptions
     public int PageSizeBytes { get; set; } = DefaultPageSizeBytes;
 
     /// <summary>Put Page calls in flight per job.</summary>
-    [Range(1, 64)]
     public int UploadParallelism { get; set; } = 8;
 
     /// <summary>Jobs that run at once; more wait in the queue.</summary>
-    [Range(1, 64)]
     public int MaxConcurrentJobs { get; set; } = 4;
 
     /// <summary>Jobs that may wait for a run slot; StartRestore beyond them is refused (ResourceExhausted).</summary>
-    [Range(0, 10_000, ErrorMessage = "DataAgent:MaxQueuedJobs must be between 0 and 10000.")]
     public int MaxQueuedJobs { get; set; } = 16;
 
     /// <summary>Finished jobs remembered for status and list calls.</summary>
-    [Range(1, 100_000)]
     public int FinishedJobsKept { get; set; } = 200;
 
     /// <summary>How long StartRestore waits for the media agent to describe the copy before it gives up.</summary>

@@ -23,6 +23,17 @@ internal sealed class DataAgentOptionsValidator(Func<string, string?> environmen
     public ValidateOptionsResult Validate(string? name, DataAgentOptions options)
     {
         var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.CacheDirectory))
+            failures.Add("DataAgent:CacheDirectory is empty; it must name a local folder for the page cache");
+        else if (CacheHealth.WriteProblem(options.CacheDirectory) is { } unwritable)
+            failures.Add($"DataAgent:CacheDirectory is '{options.CacheDirectory}'; it must be a folder this agent can "
+                + $"create and write ({unwritable})");
+        Range("DataAgent:UploadParallelism", options.UploadParallelism, 1, 64, failures);
+        Range("DataAgent:MaxConcurrentJobs", options.MaxConcurrentJobs, 1, 64, failures);
+        Range("DataAgent:MaxQueuedJobs", options.MaxQueuedJobs, 0, 10_000, failures);
+        Range("DataAgent:FinishedJobsKept", options.FinishedJobsKept, 1, 100_000, failures);
+        if (!Enum.IsDefined(options.PseudoDisk))
+            failures.Add($"DataAgent:PseudoDisk is '{(int)options.PseudoDisk}'; it must be one of fuse, direct");
         if (!PageBlobRules.IsValidPageSize(options.PageSizeBytes))
             failures.Add($"DataAgent:PageSizeBytes is {options.PageSizeBytes}; it must be {PageBlobRules.PageSizeRule}");
         if (options.CacheSizeBytes < options.PageSizeBytes)
@@ -47,6 +58,12 @@ internal sealed class DataAgentOptionsValidator(Func<string, string?> environmen
         foreach (var (destination, settings) in options.Destinations)
             Nested("", () => StorageDestinationFactory.Create(destination, settings, options.Cloud, environment), failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Range(string setting, int value, int min, int max, List<string> failures)
+    {
+        if (value < min || value > max)
+            failures.Add($"{setting} is {value}; it must be between {min} and {max}");
     }
 
     private static void Nested(string section, Action validate, List<string> failures)

@@ -1,3 +1,4 @@
 using RestoreAgents.DataAgent;
+using RestoreAgents.Hosting;
 
-await DataAgentHost.Build(args).RunAsync();
+return await AgentStart.RunAsync(() => DataAgentHost.Build(args), Console.Error);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -28,6 +29,8 @@ public static class AgentTelemetry
         ArgumentException.ThrowIfNullOrEmpty(serviceName);
         // Without an endpoint nothing listens: no span is made and no instrument records, at no cost.
         if (!OtlpExport.IsConfigured(name => builder.Configuration[name])) return builder;
+        if (OtlpExport.EndpointProblem(name => builder.Configuration[name]) is { } problem)
+            throw new OptionsValidationException("OTEL_EXPORTER_OTLP", typeof(AgentTelemetry), [problem]);
         AppContext.SetSwitch(AzureActivitySourceSwitch, true);
 
         builder.Services.AddOpenTelemetry()

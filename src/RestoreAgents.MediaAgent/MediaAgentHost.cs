@@ -21,12 +21,8 @@ public static class MediaAgentHost
 
         builder.Services.AddOptions<MediaAgentOptions>()
             .BindConfiguration(MediaAgentOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(options => Directory.Exists(options.StorePath),
-                "MediaAgent:StorePath names a folder that does not exist (create a copy with 'restorectl backup').")
-            .Validate(options => options.StreamIdleTimeout > TimeSpan.Zero,
-                "MediaAgent:StreamIdleTimeout must be positive (e.g. 00:10:00).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MediaAgentOptions>, MediaAgentOptionsValidator>();
         builder.Services.AddSingleton(services =>
         {
             var options = services.GetRequiredService<IOptions<MediaAgentOptions>>().Value;

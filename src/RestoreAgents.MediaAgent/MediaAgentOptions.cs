@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace RestoreAgents.MediaAgent;
 
 /// <summary>Settings of the media agent, bound from the "MediaAgent" configuration section.</summary>
@@ -8,7 +6,6 @@ public sealed class MediaAgentOptions
     public const string Section = "MediaAgent";
 
     /// <summary>Folder of the secondary-copy store this agent serves.</summary>
-    [Required(ErrorMessage = "MediaAgent:StorePath is required: the folder of the secondary-copy store to serve.")]
     public string StorePath { get; set; } = "";
 
     /// <summary>
@@ -22,6 +19,5 @@ public sealed class MediaAgentOptions
     /// Chunks a stream reads, decompresses and checks ahead of sending, in parallel: more keeps more cores busy,
     /// each costs a block of memory per stream.
     /// </summary>
-    [Range(1, 64, ErrorMessage = "MediaAgent:ReadAheadChunks must be 1 to 64 chunks.")]
     public int ReadAheadChunks { get; set; } = Store.SecondaryCopyStore.DefaultReadAhead;
 }

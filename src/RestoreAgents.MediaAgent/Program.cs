@@ -1,3 +1,4 @@
+using RestoreAgents.Hosting;
 using RestoreAgents.MediaAgent;
 
-await MediaAgentHost.Build(args).RunAsync();
+return await AgentStart.RunAsync(() => MediaAgentHost.Build(args), Console.Error);

@@ -36,6 +36,34 @@ public sealed class DownloadCommandTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Download_KeepsTheBlobsUnwrittenPages_AsHolesInTheFile()
+    {
+        const long size = 64L * 1024 * 1024;
+        var blobName = $"sparse-{Guid.NewGuid():N}.vhd";
+        var data = new byte[64 * 1024];
+        new Random(5).NextBytes(data);
+        var blob = await new StorageAccountClient(new ConnectionStringCredentials(azurite.ConnectionString),
+                new CloudOptions())
+            .GetContainer("downloads").CreatePageBlobAsync(blobName, size, overwrite: false);
+        await blob.WritePagesAsync(32L * 1024 * 1024, data);
+        // A written page of zeros is data to the blob, but needs no block in the file either.
+        await blob.WritePagesAsync(48L * 1024 * 1024, new byte[1024 * 1024]);
+        var output = _work.Combine("sparse.vhd");
+
+        var result = await Run().RunAsync("download", "--container", "downloads", "--blob", blobName, "--output", output);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var bytes = await File.ReadAllBytesAsync(output);
+        Assert.Equal(size, bytes.LongLength);
+        Assert.Equal(data, bytes.AsSpan(32 * 1024 * 1024, data.Length).ToArray());
+        Assert.Equal(-1, bytes.AsSpan(0, 32 * 1024 * 1024).IndexOfAnyExcept((byte)0));
+        Assert.Equal(-1, bytes.AsSpan(32 * 1024 * 1024 + data.Length).IndexOfAnyExcept((byte)0));
+        var allocated = long.Parse((await ProcessRunner.RunCheckedAsync("stat", "-c", "%b", output)).Trim(),
+            System.Globalization.CultureInfo.InvariantCulture) * 512;
+        Assert.True(allocated <= 1024 * 1024, $"{allocated} bytes allocated for 64 KiB of data in a 64 MiB blob");
+    }
+
+    [Fact]
     public async Task Download_OfAMissingBlob_IsOneLine_AndExitCode4()
     {
         var result = await Run().RunAsync("download", "--container", "downloads", "--blob", "missing.vhd", "--output",
@@ -113,7 +141,7 @@ public sealed class DownloadCommandTests(AzuriteFixture azurite) : IDisposable
 
         var result = await Run().RunAsync("download", "--container", "downloads", "--blob", "any.vhd", "--output", output);
 
-        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Equal(ExitCodes.TargetNotReady, result.ExitCode);
         Assert.Contains("give --overwrite to replace it", Assert.Single(result.ErrorLines));
         Assert.Equal("keep me", await File.ReadAllTextAsync(output));
     }

@@ -256,14 +256,14 @@ public sealed class MountCommandTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task Mount_OfAMissingContainer_IsOneLine_AndExitCode4()
+    public async Task Mount_OfAMissingContainer_IsOneLine_NamingCreateContainer_AndExitCode5()
     {
         var result = await RunMountAsync(WithConnectionString("no-such-container"));
 
-        Assert.Equal(ExitCodes.OtherError, result.ExitCode);
+        Assert.Equal(ExitCodes.TargetNotReady, result.ExitCode);
         var line = Assert.Single(ErrorLines(result));
-        Assert.Contains("container 'no-such-container'", line);
-        Assert.Contains("the container does not exist", line);
+        Assert.Equal("error: container 'no-such-container' does not exist: give --create-container to create it",
+            line.TrimEnd());
         Assert.DoesNotContain(AzuriteFixture.AccountKey, line);
         Assert.False(await new BlobContainerClient(azurite.ConnectionString, "no-such-container").ExistsAsync());
     }

@@ -109,16 +109,18 @@ public sealed class RestoreCommandTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(StatusCode.InvalidArgument, "page size 1000 is not a multiple of 512")]
-    [InlineData(StatusCode.NotFound, "copy 'vm02' not found on the media agent")]
-    [InlineData(StatusCode.AlreadyExists, "blob restores/vm01.vhd exists; pass overwrite")]
-    public async Task Restore_ShowsTheAgentsRefusal_AsOneLine_AndExitCode4(StatusCode status, string detail)
+    [InlineData(StatusCode.InvalidArgument, "page size 1000 is not a multiple of 512", ExitCodes.Usage)]
+    [InlineData(StatusCode.NotFound, "copy 'vm02' not found on the media agent", ExitCodes.OtherError)]
+    [InlineData(StatusCode.AlreadyExists, "blob restores/vm01.vhd exists; pass overwrite", ExitCodes.TargetNotReady)]
+    [InlineData(StatusCode.FailedPrecondition, "container 'restores' does not exist", ExitCodes.TargetNotReady)]
+    public async Task Restore_ShowsTheAgentsRefusal_AsOneLine_WithTheExitCodeOfTheMistake(StatusCode status,
+        string detail, int exitCode)
     {
         _agent.DataAgent.StartFailure = new RpcException(new Status(status, detail));
 
         var result = await CliRun.Of(Restore());
 
-        Assert.Equal(ExitCodes.OtherError, result.ExitCode);
+        Assert.Equal(exitCode, result.ExitCode);
         Assert.Equal($"error: data agent at {_agent.Url}: {detail}", Assert.Single(result.ErrorLines).TrimEnd());
     }
 

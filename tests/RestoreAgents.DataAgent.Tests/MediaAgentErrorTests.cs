@@ -38,10 +38,14 @@ public sealed class MediaAgentErrorTests(MediaAgentOnLoopback media) : IClassFix
 
         Assert.Equal((StatusCode.InvalidArgument, "no media agent named 'elsewhere' is configured on this data agent"),
             (unknown.StatusCode, unknown.Status.Detail));
-        foreach (var (name, error) in new[] { ("down", down), ("silent", hanging), ("web", other) })
+        // The network's own words (refused, timed out) tell nothing of what answered; a server that did answer
+        // is not described at all.
+        foreach (var (error, said) in new[] { (down, "media agent 'down' is unreachable: connection refused (the data "
+                     + "agent's log says more)"), (hanging, "media agent 'silent' is unreachable: timed out (the data "
+                     + "agent's log says more)"), (other, "media agent 'web' is unreachable (the data agent's log says why)") })
         {
             Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-            Assert.Equal($"media agent '{name}' is unreachable (the data agent's log says why)", error.Status.Detail);
+            Assert.Equal(said, error.Status.Detail);
         }
         Assert.True(silent.Connections > 0, "the silent media agent was never dialled");
     }

@@ -28,7 +28,7 @@ public sealed class StartRestoreTests(MediaAgentOnLoopback media) : IClassFixtur
         { "blank copy name", r => r.CopyName = "  ", "copy name" },
         { "page not a multiple of 512", r => r.PageSizeBytes = 1000, "1000" },
         { "page over 4 MiB", r => r.PageSizeBytes = 8 * MiB, "8388608" },
-        { "cache under a page", r => (r.PageSizeBytes, r.CacheSizeBytes) = (4 * MiB, MiB), "1048576" },
+        { "cache under a page", r => (r.PageSizeBytes, r.CacheSizeBytes) = (4 * MiB, MiB), "the cache of 1 MiB (--cache-size, else DataAgent:CacheSizeBytes) is smaller than one page of 4 MiB" },
         { "no target", r => r.Target = null, "target is missing" },
         { "no destination", r => r.Target.Destination = "", "names no destination" },
         { "unknown destination", r => r.Target.Destination = "prod", "no destination named 'prod' is configured" },

@@ -65,7 +65,8 @@ public sealed class BadInputTests(AgentsFixture agents)
         var error = await Assert.ThrowsAsync<RpcException>(async () => await client.StartRestoreAsync(request));
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Equal("media agent 'backup-2' is unreachable (the data agent's log says why)", error.Status.Detail);
+        Assert.Equal("media agent 'backup-2' is unreachable: connection refused (the data agent's log says more)",
+            error.Status.Detail);
         var jobs = await client.ListRestoresAsync(new ListRestoresRequest());
         Assert.DoesNotContain(jobs.Jobs, job => job.CopyName == request.CopyName);
         await AssertDataAgentStillServesAsync();
@@ -132,7 +133,7 @@ public sealed class BadInputTests(AgentsFixture agents)
 
     [Requires(RealPart.Fuse)]
     [Fact]
-    public async Task StartRestore_ExistingBlobWithoutOverwrite_FailsNamingTheBlob()
+    public async Task StartRestore_ExistingBlobWithoutOverwrite_IsRefusedBeforeAJob_NamingTheBlobAndOverwrite()
     {
         var image = Path.Combine(agents.WorkPath, "twice.raw");
         await TestDiskImage.CreateAsync(image, 2L * MiB, seed: 3);
@@ -140,10 +141,12 @@ public sealed class BadInputTests(AgentsFixture agents)
         var first = await _driver.RestoreAsync(_driver.Request("twice", "twice.vhd", MiB, 2 * MiB));
         Assert.True(first.State == RestoreState.Completed, first.Error);
 
-        var second = await _driver.RestoreAsync(_driver.Request("twice", "twice.vhd", MiB, 2 * MiB));
+        var second = await Assert.ThrowsAsync<RpcException>(
+            () => _driver.RestoreAsync(_driver.Request("twice", "twice.vhd", MiB, 2 * MiB)));
 
-        Assert.Equal(RestoreState.Failed, second.State);
-        Assert.Contains("twice.vhd", second.Error);
+        Assert.Equal(StatusCode.AlreadyExists, second.StatusCode);
+        Assert.Equal("blob 'restores/twice.vhd' of destination 'azurite' already exists (2 MiB): restore with "
+            + "--overwrite to replace it, or choose another --blob", second.Status.Detail);
         var again = _driver.Request("twice", "twice.vhd", MiB, 2 * MiB);
         again.Overwrite = true;
         var third = await _driver.RestoreAsync(again);

@@ -31,7 +31,7 @@ public sealed class MediaAgentClientTests(AgentsFixture agents)
 
         Assert.Equal(StatusCode.NotFound, answered.Status);
         Assert.Equal(StatusCode.Unavailable, timedOut.Status);
-        Assert.Equal($"media agent '{AgentsFixture.MediaAgentName}' is unreachable (the data agent's log says why)",
-            timedOut.Message);
+        Assert.Equal($"media agent '{AgentsFixture.MediaAgentName}' is unreachable: timed out (the data agent's log "
+            + "says more)", timedOut.Message);
     }
 }

@@ -15,7 +15,7 @@ public sealed class StartupValidationTests(AgentsFixture agents)
     [InlineData("--DataAgent:PageSizeBytes=8388608", "DataAgent:PageSizeBytes")]
     [InlineData("--DataAgent:PageSizeBytes=1000", "DataAgent:PageSizeBytes is 1000; it must be a multiple of 512")]
     [InlineData("--DataAgent:CacheSizeBytes=65536", "DataAgent:CacheSizeBytes is 65536; it must be at least one page")]
-    [InlineData("--DataAgent:MaxQueuedJobs=-1", "DataAgent:MaxQueuedJobs must be between 0 and 10000")]
+    [InlineData("--DataAgent:MaxQueuedJobs=-1", "DataAgent:MaxQueuedJobs is -1; it must be between 0 and 10000")]
     [InlineData("--DataAgent:MaxCacheSizeBytes=1048576",
         "DataAgent:CacheSizeBytes is 268435456; it must be at most DataAgent:MaxCacheSizeBytes (1048576)")]
     [InlineData("--DataAgent:Cloud:ThrottleDeadline=00:00:00", "DataAgent:Cloud: cloud setting ThrottleDeadline")]

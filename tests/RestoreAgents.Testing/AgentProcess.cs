@@ -60,15 +60,36 @@ public sealed class AgentProcess : IAsyncDisposable
     public static Task<AgentProcess> StartAtAsync(Uri url, string project, TestPki pki, params string[] settings) =>
         StartAsync([], url, project, pki, settings);
 
-    private static async Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, Uri url, string project,
-        TestPki pki, string[] settings)
+    /// <summary>
+    /// Runs the agent with settings that should stop it at start, and returns how it ended: a test fails with a
+    /// TimeoutException if it still runs after <paramref name="timeout"/>.
+    /// </summary>
+    /// <param name="project">RestoreAgents.MediaAgent or RestoreAgents.DataAgent.</param>
+    /// <param name="pki">Its certificate, CA and roles.</param>
+    /// <param name="timeout">How long a refusal may take.</param>
+    /// <param name="settings">Command-line settings, after the working ones (so they win).</param>
+    public static Task<ProcessResult> RunUntilExitAsync(string project, TestPki pki, TimeSpan timeout,
+        params string[] settings)
+    {
+        string[] command = Command([], new Uri($"https://127.0.0.1:{FreePort.Next()}"), project, pki, settings);
+        return ProcessRunner.RunAsync(command[0], command[1..], timeout);
+    }
+
+    private static string[] Command(IReadOnlyList<string> prefix, Uri url, string project, TestPki pki,
+        string[] settings)
     {
         var dll = Path.Combine(RepoPaths.Root, "src", project, "bin", CallerConfiguration(), "net10.0", project + ".dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build {project} first");
         string[] security = project.Contains("Media", StringComparison.Ordinal)
             ? pki.MediaAgentSettings()
             : pki.DataAgentSettings();
-        string[] command = [.. prefix, "dotnet", dll, "--urls", url.ToString(), .. security, .. settings];
+        return [.. prefix, "dotnet", dll, "--urls", url.ToString(), .. security, .. settings];
+    }
+
+    private static async Task<AgentProcess> StartAsync(IReadOnlyList<string> prefix, Uri url, string project,
+        TestPki pki, string[] settings)
+    {
+        var command = Command(prefix, url, project, pki, settings);
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,

@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Net.Sockets;
 using Grpc.Core;
+using RestoreAgents.Connections;
 using RestoreAgents.Security;
 
 namespace RestoreAgents.Cli.Agents;
@@ -40,32 +41,24 @@ public sealed record AgentEndpoint(string Role, Uri Address)
     private static string Detail(RpcException failure) =>
         string.IsNullOrWhiteSpace(failure.Status.Detail) ? $"status {failure.StatusCode}" : failure.Status.Detail;
 
+    /// <summary>A failed TLS handshake, named before the socket errors under it.</summary>
+    private static string? HttpRequestProblem(Exception? failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException) return null;
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError })
+                return "the TLS handshake failed (is the agent's address https://, and does it trust the CA of "
+                    + "your certificate?)";
+        }
+        return null;
+    }
+
     /// <summary>Why the connection failed, in the words of ping and curl rather than of the HTTP stack.</summary>
     private string ReachProblem(RpcException failure)
     {
-        for (Exception? e = failure.Status.DebugException; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case SocketException socket:
-                    return socket.SocketErrorCode switch
-                    {
-                        SocketError.ConnectionRefused => "connection refused",
-                        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "unknown host",
-                        SocketError.TimedOut => "timed out",
-                        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "no route to the host",
-                        SocketError.ConnectionReset or SocketError.ConnectionAborted => "connection reset",
-                        _ => socket.Message.ToLowerInvariant(),
-                    };
-                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
-                    return "unknown host";
-                case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
-                    return "the TLS handshake failed (is the agent's address https://, and does it trust the CA of "
-                        + "your certificate?)";
-                case TimeoutException or TaskCanceledException:
-                    return "timed out";
-            }
-        }
+        if (HttpRequestProblem(failure.Status.DebugException) is { } tls) return tls;
+        if (NetworkProblem.Of(failure.Status.DebugException) is { } network) return network;
         // TLS 1.3 tells a client its certificate was refused only by closing the connection after the handshake,
         // before HTTP/2 starts; the HTTP stack reports that as an invalid response or a stream disposed under it.
         if (Address.Scheme == Uri.UriSchemeHttps && failure.Status.DebugException is HttpRequestException)

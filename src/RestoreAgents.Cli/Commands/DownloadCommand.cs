@@ -32,7 +32,7 @@ public sealed class DownloadCommand : Command
         var (_, container, blobName) = _source.ResolveBlob(parseResult);
         var output = parseResult.GetRequiredValue(_output);
         if (output.Exists && !parseResult.GetValue(_overwrite))
-            throw new CliUsageException($"{output.FullName} exists; give --overwrite to replace it");
+            throw new CliTargetException($"{output.FullName} exists; give --overwrite to replace it");
 
         var blob = await container.OpenPageBlobAsync(blobName, cancellationToken).ConfigureAwait(false);
         await blob.DownloadToAsync(output.FullName, cancellationToken).ConfigureAwait(false);

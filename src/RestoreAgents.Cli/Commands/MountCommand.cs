@@ -68,7 +68,18 @@ public sealed class MountCommand : Command
                 log.Info($"created container '{container.Name}'");
         }
         // Listing first: a wrong container or credential fails before anything is mounted.
-        var blobs = await container.ListBlobsAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ContainerBlob> blobs;
+        try
+        {
+            blobs = await container.ListBlobsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (CloudDestinationException e) when (e.Failure == CloudFailure.ContainerNotFound)
+        {
+            throw new CliTargetException(container.CanBeCreated
+                ? $"container '{container.Name}' does not exist: give --create-container to create it"
+                : $"container '{container.Name}' does not exist, and a SAS URL cannot create it: create it first "
+                  + "(mount --create-container with a connection string)", e);
+        }
         bool createdCacheFolder = !Directory.Exists(cacheOptions.Directory);
         var factory = new CloudDiskFactory(container, cacheOptions, log);
         try

@@ -60,6 +60,11 @@ internal sealed class RestoreJobRegistry(
                 logger.LogWarning("The SAS for managed disk {Blob} names no expiry (a stored policy keeps it) and the "
                     + "request states none: whether it outlasts the upload was not checked",
                     LogSafe.Text($"{request.Container}/{request.BlobName}"));
+            // Any other blob: an existing one without overwrite, a missing container a SAS cannot create, a copy too
+            // large are refused now too (a managed disk is its existing blob, written in place).
+            if (request.ManagedDisk is null)
+                await RestoreTargetCheck.RefuseMistakesAsync(request, copy, container, _options.MediaAgentTimeout, logger,
+                    cancellationToken);
 
             var job = new RestoreJob(NewJobId(), request, copy, startedBy, Activity.Current?.Context ?? default,
                 container)

@@ -35,7 +35,8 @@ internal static class RestoreRequests
 
         var cacheSize = message.CacheSizeBytes == 0 ? defaults.CacheSizeBytes : (long)message.CacheSizeBytes;
         if (cacheSize < pageSize)
-            throw Invalid($"cache size {cacheSize} bytes is smaller than one page of {pageSize} bytes");
+            throw Invalid($"the cache of {ByteCount.Format(cacheSize)} (--cache-size, else DataAgent:CacheSizeBytes) is "
+                + $"smaller than one page of {ByteCount.Format(pageSize)} (--page-size, else DataAgent:PageSizeBytes)");
 
         var target = message.Target ?? throw Invalid("target is missing: name a configured destination, a container "
             + "and a blob (a client that sends a connection string or URLs is older than this data agent)");

@@ -34,7 +34,7 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The channel reports a passed deadline as a cancellation; the caller did not cancel.
-            throw Unreachable($"no answer within {timeout}");
+            throw Unreachable($"no answer within {timeout}", "timed out");
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
@@ -45,7 +45,9 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
         {
             // Whatever went wrong (no answer, a refused certificate, another server), the caller learns only that
             // the configured media agent cannot be used; Unreachable logs the cause.
-            throw Unreachable($"{e.StatusCode}: {Describe(e)}");
+            throw Unreachable($"{e.StatusCode}: {Describe(e)}", e.StatusCode == StatusCode.DeadlineExceeded
+                ? "timed out"
+                : NetworkProblem.Of(e.Status.DebugException));
         }
     }
 
@@ -141,10 +143,14 @@ internal sealed class MediaAgentClient(AgentChannels channels, ConfiguredMediaAg
     /// Whatever answered (nothing, another server, a proxy), the caller learns only that the configured media agent
     /// cannot be used; the operator reads the cause in the log.
     /// </summary>
-    private RestoreRejectedException Unreachable(string why)
+    /// <param name="network">The network's own reason (refused, unknown host, timed out), which tells nothing of what
+    /// answered; null when something did answer.</param>
+    private RestoreRejectedException Unreachable(string why, string? network)
     {
         logger.LogWarning("{Agent} at {Url} cannot be used: {Why}", Agent, Agent.Url, why);
-        return new(StatusCode.Unavailable, $"{Agent} is unreachable (the data agent's log says why)");
+        return new(StatusCode.Unavailable, network is null
+            ? $"{Agent} is unreachable (the data agent's log says why)"
+            : $"{Agent} is unreachable: {network} (the data agent's log says more)");
     }
 
     private static string Describe(RpcException e) =>

@@ -17,6 +17,8 @@ internal static class ListenAddresses
 
     public static bool IsPlaintext(string url) => url.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
+    public static bool IsTls(string url) => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
     private static IEnumerable<string> Ports(string? ports, string scheme) =>
         (ports ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(port => $"{scheme}://*:{port}");

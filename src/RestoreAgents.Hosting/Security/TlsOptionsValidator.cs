@@ -16,6 +16,9 @@ internal sealed class TlsOptionsValidator(IConfiguration configuration) : IValid
         if (addresses.Count == 0)
             return ValidateOptionsResult.Fail("no listen address: set Urls (--urls or ASPNETCORE_URLS) to "
                 + "https://HOST:PORT; without one Kestrel would serve plaintext on http://localhost:5000");
+        if (addresses.FirstOrDefault(a => !ListenAddresses.IsPlaintext(a) && !ListenAddresses.IsTls(a)) is { } odd)
+            return ValidateOptionsResult.Fail($"Urls has '{odd}'; each listen address must be https://HOST:PORT "
+                + "(or http://HOST:PORT with Tls:AllowPlaintext=true)");
         if (!options.AllowPlaintext && addresses.FirstOrDefault(ListenAddresses.IsPlaintext) is { } plaintext)
             return ValidateOptionsResult.Fail($"listen address {plaintext} is plaintext: use https://, or set "
                 + "Tls:AllowPlaintext=true (development only: callers there are not authenticated)");
