@@ -82,25 +82,31 @@ internal sealed class ChunkReadAhead : IAsyncDisposable
         int compressedLength;
         try
         {
-            using var file = File.OpenHandle(_store.ChunkPath(block.Sha256), FileMode.Open, FileAccess.Read,
-                FileShare.Read, FileOptions.Asynchronous);
-            var size = RandomAccess.GetLength(file);
+            // Opened for plain reads, in order: the read-ahead runs on the thread pool already, and a pipe cannot seek.
+            using var stream = new FileStream(_store.ChunkPath(block.Sha256), FileMode.Open, FileAccess.Read,
+                FileShare.Read, bufferSize: 0);
+            var bound = (long)data.Length * 2 + 4096;
+            var size = stream.CanSeek ? stream.Length : 0;
             // A chunk far larger than its block is not a zstd frame of it: refuse before renting for it.
-            if (size > (long)data.Length * 2 + 4096)
+            if (size > bound)
                 throw new CorruptChunkException(_copy.Name, offset, block.Sha256,
                     $"holds {size} bytes, far more than a compressed block of {data.Length}");
-            compressedLength = (int)size;
+            // A file that reports no length (a pipe, a special file) is read to its end, up to the bound.
+            compressedLength = (int)(size > 0 ? size : bound + 1);
             compressed = ArrayPool<byte>.Shared.Rent(compressedLength);
             try
             {
                 var read = 0;
                 while (read < compressedLength)
                 {
-                    var n = await RandomAccess.ReadAsync(file, compressed.AsMemory(read, compressedLength - read),
-                        read, _cancellationToken).ConfigureAwait(false);
+                    var n = await stream.ReadAsync(compressed.AsMemory(read, compressedLength - read), _cancellationToken)
+                        .ConfigureAwait(false);
                     if (n == 0) break;
                     read += n;
                 }
+                if (read > bound)
+                    throw new CorruptChunkException(_copy.Name, offset, block.Sha256,
+                        $"holds more than {bound} bytes, far more than a compressed block of {data.Length}");
                 compressedLength = read;
             }
             catch
