@@ -8,6 +8,7 @@ namespace RestoreAgents.EndToEnd.Tests;
 public sealed class RestoreTests(AgentsFixture agents)
 {
     private const uint MiB = 1024 * 1024;
+    private const uint JournalAllowance = 64 * 1024;
     private readonly RestoreDriver _driver = new(agents);
 
     [Fact]
@@ -21,7 +22,9 @@ public sealed class RestoreTests(AgentsFixture agents)
         await using (var watcher = new CacheFolderWatcher(agents.CacheDirectory))
         {
             result = await _driver.RestoreAsync(_driver.Request("sixteen", "sixteen.vhd", pageSize: MiB, cacheSize: 4 * MiB));
-            Assert.True(watcher.PeakBytes <= 4 * MiB, $"cache folder held {watcher.PeakBytes} bytes, over 4 MiB");
+            // The cache file, and beside it the job's journal: the request and page ranges, well under 64 KiB.
+            Assert.True(watcher.PeakBytes <= 4 * MiB + JournalAllowance,
+                $"cache folder held {watcher.PeakBytes} bytes, over 4 MiB and the journal's {JournalAllowance}");
         }
 
         Assert.Equal(RestoreState.Completed, result.State);
