@@ -176,13 +176,7 @@ public sealed class CloudFaultTests(AgentsFixture agents) : IAsyncLifetime
         return puts;
     }
 
-    private async Task<string> BackUpAsync(string name)
-    {
-        var image = Path.Combine(agents.WorkPath, $"{name}.raw");
-        await File.WriteAllBytesAsync(image, TestBytes.NonZero(DiskSize, seed: name.Length));
-        await _driver.BackupAsync(image, name);
-        return image;
-    }
+    private Task<string> BackUpAsync(string name) => _driver.BackUpNonZeroAsync(name, DiskSize);
 
     private Task<RestoreProgress> RestoreAsync(string name, ulong cacheSize = 2 * MiB) => _driver.RestoreAsync(
         _driver.Request(name, $"{name}.vhd", pageSize: MiB, cacheSize: cacheSize, destination: ThroughProxy),

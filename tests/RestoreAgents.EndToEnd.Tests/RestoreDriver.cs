@@ -17,6 +17,21 @@ internal sealed class RestoreDriver(AgentsFixture agents)
     }
 
     /// <summary>
+    /// Writes a raw image of <paramref name="size"/> non-zero bytes (seeded by the name, so each copy differs), lets
+    /// <paramref name="shape"/> change it (e.g. clear a hole), and backs it up as copy <paramref name="name"/>.
+    /// </summary>
+    /// <returns>The image's path, to compare the restored disk with.</returns>
+    public async Task<string> BackUpNonZeroAsync(string name, int size, Action<byte[]>? shape = null)
+    {
+        var image = Path.Combine(agents.WorkPath, $"{name}.raw");
+        var bytes = TestBytes.NonZero(size, seed: name.Length);
+        shape?.Invoke(bytes);
+        await File.WriteAllBytesAsync(image, bytes);
+        await BackupAsync(image, name);
+        return image;
+    }
+
+    /// <summary>
     /// The one place tests build a restore request: from the fixture's media agent into restores/
     /// <paramref name="blobName"/> of its Azurite destination, unless the test names another media agent (a scripted
     /// one) or another destination (one whose endpoint is a fault proxy) that its data agent is configured with.

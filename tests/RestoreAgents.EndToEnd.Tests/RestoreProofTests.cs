@@ -130,15 +130,8 @@ public sealed class RestoreProofTests(AgentsFixture agents) : IAsyncLifetime
     }
 
     /// <summary>An 8 MiB image of non-zero bytes but for the hole at 6 MiB: a copy of 7 blocks of 1 MiB.</summary>
-    private async Task<string> BackUpAsync(string name)
-    {
-        var image = Path.Combine(agents.WorkPath, $"{name}.raw");
-        var bytes = TestBytes.NonZero(DiskSize, seed: name.Length);
-        bytes.AsSpan((int)Hole, MiB).Clear();
-        await File.WriteAllBytesAsync(image, bytes);
-        await _driver.BackupAsync(image, name);
-        return image;
-    }
+    private Task<string> BackUpAsync(string name) =>
+        _driver.BackUpNonZeroAsync(name, DiskSize, bytes => bytes.AsSpan((int)Hole, MiB).Clear());
 
     private Task<RestoreProgress> RestoreAsync(string name, VerifyMode verify)
     {

@@ -148,13 +148,7 @@ public sealed partial class StreamResumeTests(AgentsFixture agents) : IAsyncLife
         return new Uri(_dataAgent.Urls.Single());
     }
 
-    private async Task<string> BackUpAsync(string name)
-    {
-        var image = Path.Combine(agents.WorkPath, $"{name}.raw");
-        await File.WriteAllBytesAsync(image, TestBytes.NonZero(DiskSize, seed: name.Length));
-        await _driver.BackupAsync(image, name);
-        return image;
-    }
+    private Task<string> BackUpAsync(string name) => _driver.BackUpNonZeroAsync(name, DiskSize);
 
     /// <summary>Starts the restore, breaks the stream once 4 MiB have arrived, and watches the job to its end.</summary>
     private async Task<RestoreProgress> RestoreBreakingAsync(Uri dataAgent, string name, Func<Task> breakStream)
